@@ -1,0 +1,81 @@
+import { SEGMENT_LABELS } from '../i18n/segmentLabels';
+import type { Locale } from '../i18n/locales';
+import { segmentColumn } from './reports';
+import type { SegmentScheme } from './segments';
+import { constantLiteral } from './sql';
+
+/** The export's leading columns, in order; automation relies on this header. */
+export const EXPORT_COLUMNS = [
+  'customer_id',
+  'first_purchase',
+  'last_purchase',
+  'recency_days',
+  'frequency',
+  'monetary',
+  'avg_order_value',
+  'r_score',
+  'f_score',
+  'm_score',
+  'segment',
+  'fm_score',
+  'segment_key',
+] as const;
+
+export const SORTABLE_COLUMNS = [
+  'customer_id',
+  'recency_days',
+  'frequency',
+  'monetary',
+  'avg_order_value',
+  'r_score',
+  'f_score',
+  'm_score',
+] as const;
+export type SortColumn = (typeof SORTABLE_COLUMNS)[number];
+
+export interface CustomerPageOptions {
+  rfmTable: string;
+  scheme: SegmentScheme;
+  sort: SortColumn;
+  descending: boolean;
+}
+
+/**
+ * One page of customers. Parameters: segment key (or NULL for all), limit, offset.
+ * customer_id breaks ties, so pages never overlap or skip.
+ */
+export function customerPageSql(o: CustomerPageOptions): string {
+  if (!(SORTABLE_COLUMNS as readonly string[]).includes(o.sort)) throw new Error(`Cannot sort by ${o.sort}`);
+  const dir = o.descending ? 'DESC' : 'ASC';
+  const segment = segmentColumn(o.scheme);
+  return `WITH params AS (SELECT CAST(? AS VARCHAR) AS segment, CAST(? AS INTEGER) AS lim, CAST(? AS INTEGER) AS off)
+SELECT customer_id, strftime(first_purchase, '%Y-%m-%d') AS first_purchase,
+  strftime(last_purchase, '%Y-%m-%d') AS last_purchase, recency_days, frequency, monetary,
+  avg_order_value, r_score, f_score, m_score, fm_score, ${segment} AS segment,
+  count(*) OVER () AS total
+FROM ${o.rfmTable}, params
+WHERE params.segment IS NULL OR ${segment} = params.segment
+ORDER BY ${o.sort} ${dir}, customer_id
+LIMIT (SELECT lim FROM params) OFFSET (SELECT off FROM params)`;
+}
+
+function segmentLabelCase(column: string, locale: Locale): string {
+  const labels = SEGMENT_LABELS[locale];
+  const whens = Object.entries(labels).map(
+    ([key, label]) => `WHEN ${constantLiteral(key)} THEN ${constantLiteral(label)}`,
+  );
+  return `CASE ${column} ${whens.join(' ')} END`;
+}
+
+/** COPY statement writing every scored customer to `fileName` as CSV (money rounded to cents). */
+export function customersExportSql(rfmTable: string, scheme: SegmentScheme, locale: Locale, fileName: string): string {
+  const segment = segmentColumn(scheme);
+  return `COPY (
+  SELECT customer_id, first_purchase, last_purchase, recency_days, frequency,
+    round(monetary, 2) AS monetary, round(avg_order_value, 2) AS avg_order_value,
+    r_score, f_score, m_score, ${segmentLabelCase(segment, locale)} AS segment, fm_score,
+    ${segment} AS segment_key
+  FROM ${rfmTable}
+  ORDER BY monetary DESC, customer_id
+) TO ${constantLiteral(fileName)} (HEADER, DELIMITER ',')`;
+}

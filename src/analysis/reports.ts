@@ -1,0 +1,90 @@
+import { amountSource, type ColumnMapping } from './mapping';
+import type { SegmentScheme } from './segments';
+import { columnRef } from './sql';
+
+/** The per-customer column that holds the chosen scheme's segment (our names, never user text). */
+export function segmentColumn(scheme: SegmentScheme): string {
+  return scheme === 'rfm11' ? 'segment_rfm11' : 'segment_cn8';
+}
+
+/** Headline figures as of the date in `paramsTable`. */
+export function summarySql(txTable: string, rfmTable: string, paramsTable: string): string {
+  return `WITH params AS (SELECT as_of FROM ${paramsTable}),
+valid AS (SELECT customer_id, CAST(ts AS DATE) AS day, amount FROM ${txTable} WHERE excluded_reason IS NULL)
+SELECT
+  (SELECT count(*) FROM ${txTable}) AS rows_read,
+  (SELECT count(*) FROM valid) AS rows_valid,
+  (SELECT count(*) FROM valid, params WHERE day >= as_of) AS rows_after_as_of,
+  (SELECT count(*) FROM valid, params WHERE day < as_of AND amount < 0) AS refund_rows,
+  (SELECT count(DISTINCT customer_id) FROM valid, params WHERE day < as_of) AS customers_seen,
+  (SELECT strftime(min(day), '%Y-%m-%d') FROM valid, params WHERE day < as_of) AS first_day,
+  (SELECT strftime(max(day), '%Y-%m-%d') FROM valid, params WHERE day < as_of) AS last_day,
+  count(*) AS customers,
+  coalesce(sum(frequency), 0) AS orders,
+  coalesce(sum(monetary), 0) AS revenue
+FROM ${rfmTable}`;
+}
+
+/** Excluded rows per reason. */
+export function exclusionCountsSql(txTable: string): string {
+  return `SELECT excluded_reason AS reason, count(*) AS rows
+FROM ${txTable} WHERE excluded_reason IS NOT NULL GROUP BY 1 ORDER BY 1`;
+}
+
+/** Up to `perReason` example rows per exclusion reason, with the source text of the mapped columns. */
+export function exclusionSamplesSql(txTable: string, rawTable: string, mapping: ColumnMapping, perReason = 3): string {
+  const text = (i: number | null) => (i === null ? 'CAST(NULL AS VARCHAR)' : columnRef(i));
+  const amountText =
+    amountSource(mapping) === 'amount'
+      ? text(mapping.amount)
+      : `concat_ws(' × ', ${text(mapping.quantity)}, ${text(mapping.unitPrice)})`;
+  return `WITH ranked AS (
+  SELECT excluded_reason, source_row,
+    row_number() OVER (PARTITION BY excluded_reason ORDER BY source_row) AS n
+  FROM ${txTable} WHERE excluded_reason IS NOT NULL
+),
+source AS (
+  SELECT rowid + 1 AS source_row, ${text(mapping.customerId)} AS customer_text,
+    ${text(mapping.orderDate)} AS date_text, ${amountText} AS amount_text
+  FROM ${rawTable}
+)
+SELECT r.excluded_reason AS reason, r.source_row, s.customer_text, s.date_text, s.amount_text
+FROM ranked r JOIN source s USING (source_row)
+WHERE r.n <= ${Math.trunc(perReason)}
+ORDER BY r.excluded_reason, r.source_row`;
+}
+
+/** Rows the CSV reader rejected (wrong number of fields, bad quoting), with line numbers. */
+export function malformedRowsSql(rejectsTable: string, limit = 3): string {
+  return `SELECT count(DISTINCT line) OVER () AS total, line, error_type, csv_line
+FROM (SELECT DISTINCT ON (line) line, error_type, csv_line FROM ${rejectsTable} ORDER BY line)
+ORDER BY line LIMIT ${Math.trunc(limit)}`;
+}
+
+/** Size, value and mean scores per segment of the chosen scheme. */
+export function segmentSummarySql(rfmTable: string, scheme: SegmentScheme): string {
+  return `SELECT ${segmentColumn(scheme)} AS segment,
+  count(*) AS customers,
+  count(*) / sum(count(*)) OVER () AS customer_share,
+  sum(monetary) AS revenue,
+  sum(monetary) / nullif(sum(sum(monetary)) OVER (), 0) AS revenue_share,
+  avg(r_score) AS mean_r, avg(f_score) AS mean_f, avg(m_score) AS mean_m,
+  avg(recency_days) AS mean_recency_days, avg(frequency) AS mean_frequency, avg(monetary) AS mean_monetary
+FROM ${rfmTable} GROUP BY 1`;
+}
+
+/**
+ * The R × FM grid: customers and revenue per cell, labelled with the cell's most common segment of
+ * the chosen scheme (for the 11-segment scheme that is the cell's own segment).
+ */
+export function rfmGridSql(rfmTable: string, scheme: SegmentScheme): string {
+  const segment = segmentColumn(scheme);
+  return `WITH per_segment AS (
+  SELECT r_score, fm_score, ${segment} AS segment, count(*) AS n, sum(monetary) AS revenue
+  FROM ${rfmTable} GROUP BY ALL
+)
+SELECT r_score, fm_score, CAST(sum(n) AS INTEGER) AS customers, sum(revenue) AS revenue,
+  arg_max(segment, n * 1000000 - rank_in_cell) AS segment
+FROM (SELECT *, row_number() OVER (PARTITION BY r_score, fm_score ORDER BY segment) AS rank_in_cell FROM per_segment)
+GROUP BY r_score, fm_score ORDER BY r_score, fm_score`;
+}

@@ -1,0 +1,21 @@
+/** A positional reference to a column of the loaded table, so user headers never enter SQL text. */
+export function columnRef(index: number): string {
+  if (!Number.isInteger(index) || index < 0) throw new Error(`Invalid column index ${index}`);
+  return `#${index + 1}`;
+}
+
+/** Table names are ours (a prefix and a counter), never derived from user input. */
+export function tableName(prefix: 'raw' | 'tx' | 'rfm' | 'rejects' | 'params', datasetId: number): string {
+  if (!Number.isInteger(datasetId) || datasetId < 0) throw new Error(`Invalid dataset id ${datasetId}`);
+  return `${prefix}_${datasetId}`;
+}
+
+/** A string literal for SQL text; only for our own constants (formats, labels), never for user data. */
+export function constantLiteral(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+/** Statement that (re)creates the one-row parameters table; its one `?` is the as-of date. */
+export function paramsTableSql(paramsTable: string): string {
+  return `CREATE OR REPLACE TABLE ${paramsTable} AS SELECT CAST(? AS DATE) AS as_of`;
+}

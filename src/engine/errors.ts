@@ -1,0 +1,48 @@
+/**
+ * Problems the user can act on, by code; the UI words them in the user's language from `details`.
+ * Anything else is a bug or an engine failure and is reported as `engine_failed`.
+ */
+export type EngineErrorCode =
+  | 'cancelled'
+  | 'empty_file'
+  | 'csv_unreadable'
+  | 'no_rows'
+  | 'no_usable_columns'
+  | 'mapping_incomplete'
+  | 'no_valid_rows'
+  | 'no_customers'
+  | 'unknown_dataset'
+  | 'invalid_as_of'
+  | 'engine_failed'
+  | 'engine_timeout'
+  | 'engine_restarted';
+
+export type ErrorDetails = Record<string, string | number | string[] | null>;
+
+export class EngineError extends Error {
+  constructor(
+    readonly code: EngineErrorCode,
+    readonly details: ErrorDetails = {},
+  ) {
+    super(`${code}${Object.keys(details).length ? ` ${JSON.stringify(details)}` : ''}`);
+    this.name = 'EngineError';
+  }
+}
+
+/** What crosses the worker boundary instead of a thrown error (Comlink keeps only the message). */
+export type Outcome<T> = { ok: true; value: T } | { ok: false; code: EngineErrorCode; details: ErrorDetails };
+
+export async function toOutcome<T>(work: () => Promise<T>): Promise<Outcome<T>> {
+  try {
+    return { ok: true, value: await work() };
+  } catch (e) {
+    if (e instanceof EngineError) return { ok: false, code: e.code, details: e.details };
+    const message = e instanceof Error ? e.message : String(e);
+    return { ok: false, code: 'engine_failed', details: { message } };
+  }
+}
+
+export function fromOutcome<T>(outcome: Outcome<T>): T {
+  if (outcome.ok) return outcome.value;
+  throw new EngineError(outcome.code, outcome.details);
+}

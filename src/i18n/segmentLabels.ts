@@ -1,0 +1,48 @@
+import type { SegmentKey } from '../analysis/segments';
+import type { Locale } from './locales';
+
+/** Segment names in each UI language; used by the UI and by the customers export. */
+export const SEGMENT_LABELS: Record<Locale, Record<SegmentKey, string>> = {
+  en: {
+    champions: 'Champions',
+    loyal: 'Loyal',
+    potential_loyalist: 'Potential Loyalist',
+    new_customers: 'New Customers',
+    promising: 'Promising',
+    need_attention: 'Need Attention',
+    about_to_sleep: 'About to Sleep',
+    at_risk: 'At Risk',
+    cant_lose_them: "Can't Lose Them",
+    hibernating: 'Hibernating',
+    lost: 'Lost',
+    important_value: 'Important value',
+    important_develop: 'Important to develop',
+    important_keep: 'Important to keep',
+    important_retain: 'Important to win back',
+    general_value: 'General value',
+    general_develop: 'General to develop',
+    general_keep: 'General to keep',
+    general_retain: 'General to win back',
+  },
+  'zh-CN': {
+    champions: '冠军客户',
+    loyal: '忠诚客户',
+    potential_loyalist: '潜力忠诚客户',
+    new_customers: '新客户',
+    promising: '有潜力客户',
+    need_attention: '需关注客户',
+    about_to_sleep: '即将沉睡客户',
+    at_risk: '有流失风险客户',
+    cant_lose_them: '不能失去的客户',
+    hibernating: '沉睡客户',
+    lost: '已流失客户',
+    important_value: '重要价值客户',
+    important_develop: '重要发展客户',
+    important_keep: '重要保持客户',
+    important_retain: '重要挽留客户',
+    general_value: '一般价值客户',
+    general_develop: '一般发展客户',
+    general_keep: '一般保持客户',
+    general_retain: '一般挽留客户',
+  },
+};

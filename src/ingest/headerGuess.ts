@@ -1,0 +1,127 @@
+import { EMPTY_MAPPING, type ColumnMapping, type Field } from '../analysis/mapping';
+
+/** What we know about one source column: its header and what its first rows look like. */
+export interface ColumnProfile {
+  index: number;
+  name: string;
+  /** Share (0–1) of non-empty values among the profiled rows. */
+  filledShare: number;
+  /** Share of non-empty values that parse as a date in the column's best date family. */
+  dateShare: number;
+  /** Share of non-empty values that parse as a number. */
+  numberShare: number;
+}
+
+/**
+ * Header synonyms per role, compared after `normaliseHeader` (lower case, no spaces, `_`, `-`, `.`,
+ * brackets). Order inside a list does not matter; an exact match beats a match inside a longer header.
+ */
+export const HEADER_SYNONYMS: Record<Field, readonly string[]> = {
+  customerId: [
+    'customerid', 'customer', 'customerno', 'customernumber', 'customercode', 'custid', 'clientid',
+    'client', 'userid', 'user', 'memberid', 'member', 'memberno', 'buyerid', 'buyer', 'accountid',
+    'shopperid', 'consumerid',
+    '客户id', '客户编号', '客户号', '客户代码', '客户', '会员id', '会员编号', '会员号', '会员卡号',
+    '会员', '用户id', '用户编号', '用户', '买家', '买家id', '买家会员名', '买家昵称', '顾客id',
+    '顾客编号', '顾客',
+  ],
+  orderDate: [
+    'invoicedate', 'orderdate', 'date', 'orderdatetime', 'ordertime', 'purchasedate', 'purchasetime',
+    'transactiondate', 'transactiontime', 'txndate', 'saledate', 'salesdate', 'paymentdate',
+    'paidat', 'paytime', 'createdat', 'datetime', 'timestamp', 'time',
+    '下单时间', '订单日期', '购买日期', '支付时间', '付款时间', '下单日期', '订单时间', '交易时间',
+    '交易日期', '成交时间', '销售日期', '购买时间', '消费时间', '消费日期', '创建时间', '日期', '时间',
+  ],
+  amount: [
+    'amount', 'revenue', 'sales', 'total', 'totalamount', 'ordertotal', 'orderamount', 'ordervalue',
+    'totalprice', 'netamount', 'netsales', 'grossamount', 'payment', 'paymentamount', 'paidamount',
+    'spend', 'gmv', 'value',
+    '金额', '实付金额', '订单金额', '销售额', '销售金额', '实收金额', '支付金额', '付款金额', '成交金额',
+    '总金额', '消费金额', '交易金额', '应付金额', '实付款', '订单总额', '总价',
+  ],
+  quantity: ['quantity', 'qty', 'units', 'unitssold', 'count', '数量', '购买数量', '销量', '件数', '商品数量'],
+  unitPrice: ['unitprice', 'price', 'itemprice', 'saleprice', '单价', '商品单价', '价格', '售价', '销售单价'],
+  orderId: [
+    'invoiceno', 'invoice', 'invoiceid', 'invoicenumber', 'orderid', 'orderno', 'ordernumber', 'order',
+    'transactionid', 'txnid', 'receiptid', 'receiptno', 'billno',
+    '订单编号', '订单号', '订单id', '单号', '交易号', '交易编号', '流水号', '发票号', '小票号',
+  ],
+};
+
+export function normaliseHeader(header: string): string {
+  return header
+    .normalize('NFKC')
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_\-.:()[\]（）【】/\\#]+/g, '');
+}
+
+const EXACT = 100;
+const CONTAINED = 50;
+
+/** How well a header names a role: 100 exact synonym, 50 synonym inside a longer header, 0 none. */
+export function headerScore(header: string, field: Field): number {
+  const h = normaliseHeader(header);
+  if (h === '') return 0;
+  const synonyms = HEADER_SYNONYMS[field];
+  if (synonyms.includes(h)) return EXACT;
+  // Short synonyms ("user", "date") inside longer headers match too much ("username", "update").
+  const contained = synonyms.some((s) => s.length >= minContainedLength(s) && h.includes(s));
+  return contained ? CONTAINED : 0;
+}
+
+function minContainedLength(synonym: string): number {
+  return /^[\x00-\x7f]+$/.test(synonym) ? 6 : 2;
+}
+
+/** Content a column must show before a role is given to it. */
+function contentFits(field: Field, p: ColumnProfile): boolean {
+  if (p.filledShare === 0) return false;
+  switch (field) {
+    case 'orderDate':
+      return p.dateShare >= 0.5;
+    case 'amount':
+    case 'quantity':
+    case 'unitPrice':
+      return p.numberShare >= 0.5;
+    default:
+      return true;
+  }
+}
+
+/** Roles are filled in this order when scores tie, so the scarce roles are taken first. */
+const FIELD_PRIORITY: readonly Field[] = ['orderDate', 'customerId', 'amount', 'orderId', 'quantity', 'unitPrice'];
+
+/**
+ * Guess the column for each role: best header matches first (each column used once), but only
+ * where the content fits; a date column is also found by content alone when no header names one.
+ */
+export function guessMapping(columns: readonly ColumnProfile[]): ColumnMapping {
+  const candidates: { field: Field; column: number; score: number }[] = [];
+  for (const field of FIELD_PRIORITY) {
+    for (const p of columns) {
+      const score = headerScore(p.name, field);
+      if (score > 0 && contentFits(field, p)) candidates.push({ field, column: p.index, score });
+    }
+  }
+  candidates.sort(
+    (a, b) =>
+      b.score - a.score ||
+      FIELD_PRIORITY.indexOf(a.field) - FIELD_PRIORITY.indexOf(b.field) ||
+      a.column - b.column,
+  );
+  const mapping: ColumnMapping = { ...EMPTY_MAPPING };
+  const used = new Set<number>();
+  for (const c of candidates) {
+    if (mapping[c.field] !== null || used.has(c.column)) continue;
+    mapping[c.field] = c.column;
+    used.add(c.column);
+  }
+  if (mapping.orderDate === null) {
+    const byContent = columns
+      .filter((p) => !used.has(p.index) && p.filledShare > 0 && p.dateShare >= 0.9)
+      .sort((a, b) => b.dateShare - a.dateShare || a.index - b.index)[0];
+    if (byContent) mapping.orderDate = byContent.index;
+  }
+  return mapping;
+}

@@ -1,0 +1,38 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { DuckDBBindings } from '@duckdb/duckdb-wasm';
+import { Engine } from '../../../workers/engine';
+import { SqlRunner } from '../../../workers/sqlRunner';
+
+const require = createRequire(import.meta.url);
+const dist = dirname(require.resolve('@duckdb/duckdb-wasm/dist/duckdb-node-blocking.cjs'));
+
+/** A fresh DuckDB-WASM instance (the same build the browser runs), through its Node bindings. */
+export async function startDuckDB(): Promise<DuckDBBindings> {
+  const duckdb = await import('@duckdb/duckdb-wasm/blocking');
+  const db = await duckdb.createDuckDB(
+    {
+      mvp: { mainModule: join(dist, 'duckdb-mvp.wasm'), mainWorker: join(dist, 'duckdb-node-mvp.worker.cjs') },
+      eh: { mainModule: join(dist, 'duckdb-eh.wasm'), mainWorker: join(dist, 'duckdb-node-eh.worker.cjs') },
+    },
+    new duckdb.VoidLogger(),
+    duckdb.NODE_RUNTIME,
+  );
+  await db.instantiate();
+  db.open({ query: { castBigIntToDouble: true } });
+  return db;
+}
+
+export async function startEngine(): Promise<Engine> {
+  const engine = new Engine(await startDuckDB());
+  await engine.init();
+  return engine;
+}
+
+export async function startSql(): Promise<SqlRunner> {
+  const sql = new SqlRunner(await startDuckDB());
+  await sql.run('SET autoload_known_extensions = false');
+  return sql;
+}
+
+export const utf8 = (text: string) => new TextEncoder().encode(text);

@@ -1,0 +1,356 @@
+import type { DuckDBBindings } from '@duckdb/duckdb-wasm';
+import { tableFromIPC } from 'apache-arrow';
+import { customerPageSql, customersExportSql } from '../src/analysis/customers';
+import { FIELDS, missingFields, type ColumnMapping } from '../src/analysis/mapping';
+import {
+  exclusionCountsSql,
+  exclusionSamplesSql,
+  malformedRowsSql,
+  rfmGridSql,
+  segmentSummarySql,
+  summarySql,
+} from '../src/analysis/reports';
+import { buildRfmSql } from '../src/analysis/rfm';
+import { segmentKeysOf, type SegmentKey, type SegmentScheme } from '../src/analysis/segments';
+import { paramsTableSql, tableName } from '../src/analysis/sql';
+import { buildTransactionsSql, defaultAsOfSql } from '../src/analysis/transactions';
+import { EngineError } from '../src/engine/errors';
+import type {
+  AnalysisOptions,
+  AnalysisResult,
+  CustomerPageRequest,
+  Exclusion,
+  ExportRequest,
+  GridCell,
+  LoadedDataset,
+  SegmentRow,
+  SegmentView,
+  Stage,
+  Summary,
+} from '../src/engine/types';
+import { loadCsvSql } from '../src/ingest/csv';
+import { detectEncoding, toUtf8 } from '../src/ingest/encoding';
+import { guessMapping } from '../src/ingest/headerGuess';
+import { profileSql, readProfile, type ProfiledColumn } from '../src/ingest/profile';
+import { SqlRunner, toRows } from './sqlRunner';
+
+export type StageListener = (stage: Stage) => void;
+
+interface Dataset {
+  id: number;
+  columns: ProfiledColumn[];
+  analysed: boolean;
+}
+
+const PREVIEW_ROWS = 5;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * The database side of ValueMap: loads files into tables, maps and types them, scores customers.
+ * It runs inside the worker (and, in unit tests, in Node on the same DuckDB-WASM build).
+ */
+export class Engine {
+  private readonly sql: SqlRunner;
+  private readonly datasets = new Map<number, Dataset>();
+  private nextId = 1;
+
+  constructor(private readonly db: DuckDBBindings) {
+    this.sql = new SqlRunner(db);
+  }
+
+  async init(): Promise<{ version: string }> {
+    // Autoloading reaches for the network and can crash the wasm; nothing we run needs an extension.
+    await this.sql.run('SET autoload_known_extensions = false');
+    await this.sql.run('SET autoinstall_known_extensions = false');
+    return { version: this.db.getVersion() };
+  }
+
+  cancel(): void {
+    this.sql.cancel();
+  }
+
+  async loadCsv(bytes: Uint8Array, fileName: string, onStage: StageListener = () => {}): Promise<LoadedDataset> {
+    this.sql.beginWork();
+    if (bytes.length === 0) throw new EngineError('empty_file', { file: fileName });
+    const id = this.nextId++;
+    const file = `upload_${id}.csv`;
+    const raw = tableName('raw', id);
+    onStage('decoding');
+    const encoding = detectEncoding(bytes);
+    this.db.registerFileBuffer(file, toUtf8(bytes, encoding));
+    try {
+      onStage('parsing');
+      await this.sql.run(loadCsvSql(file, raw, tableName('rejects', id)));
+    } catch (e) {
+      this.dropTables(id);
+      if (e instanceof EngineError) throw e;
+      throw new EngineError('csv_unreadable', { file: fileName, message: errorMessage(e) });
+    } finally {
+      this.db.dropFile(file); // the table holds the data now; free the copy
+    }
+    try {
+      const names = (await this.sql.rows<{ column_name: string }>(`DESCRIBE ${raw}`)).map((c) => c.column_name);
+      const { n: rowCount } = await this.sql.row<{ n: number }>(`SELECT count(*) AS n FROM ${raw}`);
+      if (rowCount === 0) throw new EngineError('no_rows', { file: fileName, columns: names });
+      onStage('profiling');
+      const counts = await this.sql.row<Record<string, number>>(profileSql(raw, names.length));
+      const columns = readProfile(names, counts);
+      const guess = guessMapping(columns);
+      const preview = (await this.sql.table(`SELECT * FROM ${raw} LIMIT ${PREVIEW_ROWS}`)).toArray().map((row) =>
+        names.map((n) => (row[n] ?? null) as string | null),
+      );
+      this.datasets.set(id, { id, columns, analysed: false });
+      if (!columns.some((c) => c.dateShare > 0) || !columns.some((c) => c.numberShare > 0)) {
+        this.drop(id);
+        throw new EngineError('no_usable_columns', {
+          file: fileName,
+          columns: names,
+          lacks: columns.some((c) => c.dateShare > 0) ? 'amount' : 'date',
+        });
+      }
+      return { datasetId: id, fileName, encoding, rowCount, columns, guess, preview };
+    } catch (e) {
+      if (!this.datasets.has(id)) this.dropTables(id);
+      throw e;
+    }
+  }
+
+  async analyse(
+    datasetId: number,
+    mapping: ColumnMapping,
+    options: AnalysisOptions,
+    onStage: StageListener = () => {},
+  ): Promise<AnalysisResult> {
+    this.sql.beginWork();
+    const dataset = this.dataset(datasetId);
+    this.checkMapping(dataset, mapping);
+    const [raw, tx, rfm, params] = (['raw', 'tx', 'rfm', 'params'] as const).map((p) => tableName(p, datasetId)) as [
+      string,
+      string,
+      string,
+      string,
+    ];
+    const dateColumn = dataset.columns[mapping.orderDate ?? -1];
+    const amountColumn = dataset.columns[mapping.amount ?? mapping.unitPrice ?? -1];
+    onStage('typing');
+    await this.sql.run(
+      buildTransactionsSql({
+        rawTable: raw,
+        outTable: tx,
+        mapping,
+        dateFamily: dateColumn?.dateFamily ?? 'ymd',
+        decimal: amountColumn?.decimal ?? '.',
+      }),
+    );
+    const exclusions = await this.exclusions(datasetId, mapping);
+    const { as_of: lastDayPlusOne } = await this.sql.row<{ as_of: string | null }>(defaultAsOfSql(tx));
+    if (lastDayPlusOne === null) {
+      throw new EngineError('no_valid_rows', {
+        reasons: exclusions.map((x) => `${x.reason}:${x.rows}`),
+      });
+    }
+    const asOf = options.asOf ?? lastDayPlusOne;
+    if (!ISO_DATE.test(asOf)) throw new EngineError('invalid_as_of', { asOf });
+    this.sql.runWithParams(paramsTableSql(params), [asOf]);
+    onStage('scoring');
+    await this.sql.run(buildRfmSql({ txTable: tx, outTable: rfm, paramsTable: params, hasOrderId: mapping.orderId !== null }));
+    onStage('summarising');
+    const summary = await this.summary(tx, rfm, params);
+    if (summary.customers === 0) throw new EngineError('no_customers', { asOf });
+    dataset.analysed = true;
+    const view = await this.segmentView(datasetId, options.scheme);
+    return { datasetId, asOf, mapping, summary, exclusions, ...view };
+  }
+
+  /** Segments and grid of an analysed dataset under another scheme, without re-scoring. */
+  async segmentView(datasetId: number, scheme: SegmentScheme): Promise<SegmentView> {
+    const rfm = this.analysedRfm(datasetId);
+    type Raw = {
+      segment: SegmentKey;
+      customers: number;
+      customer_share: number;
+      revenue: number;
+      revenue_share: number | null;
+      mean_r: number;
+      mean_f: number;
+      mean_m: number;
+      mean_recency_days: number;
+      mean_frequency: number;
+      mean_monetary: number;
+    };
+    const found = new Map((await this.sql.rows<Raw>(segmentSummarySql(rfm, scheme))).map((r) => [r.segment, r]));
+    const segments: SegmentRow[] = segmentKeysOf(scheme).map((segment) => {
+      const r = found.get(segment);
+      return {
+        segment,
+        customers: r?.customers ?? 0,
+        customerShare: r?.customer_share ?? 0,
+        revenue: r?.revenue ?? 0,
+        revenueShare: r?.revenue_share ?? 0,
+        meanR: r?.mean_r ?? null,
+        meanF: r?.mean_f ?? null,
+        meanM: r?.mean_m ?? null,
+        meanRecencyDays: r?.mean_recency_days ?? null,
+        meanFrequency: r?.mean_frequency ?? null,
+        meanMonetary: r?.mean_monetary ?? null,
+      };
+    });
+    type RawCell = { r_score: number; fm_score: number; customers: number; revenue: number; segment: SegmentKey };
+    const cells = await this.sql.rows<RawCell>(rfmGridSql(rfm, scheme));
+    const grid: GridCell[] = [];
+    for (let r = 1; r <= 5; r++) {
+      for (let fm = 1; fm <= 5; fm++) {
+        const c = cells.find((x) => x.r_score === r && x.fm_score === fm);
+        grid.push({ r, fm, customers: c?.customers ?? 0, revenue: c?.revenue ?? 0, segment: c?.segment ?? null });
+      }
+    }
+    return { scheme, segments, grid };
+  }
+
+  /** One page of scored customers as Arrow IPC bytes (the caller decodes them). */
+  customerPage(datasetId: number, request: CustomerPageRequest): Uint8Array {
+    const rfm = this.analysedRfm(datasetId);
+    const sql = customerPageSql({ rfmTable: rfm, scheme: request.scheme, sort: request.sort, descending: request.descending });
+    return this.sql.runWithParams(sql, [request.segment, Math.trunc(request.limit), Math.trunc(request.offset)]);
+  }
+
+  /** Every scored customer as Arrow IPC bytes. */
+  async allCustomers(datasetId: number): Promise<Uint8Array> {
+    this.sql.beginWork();
+    return this.sql.run(`SELECT * FROM ${this.analysedRfm(datasetId)}`);
+  }
+
+  /** The customers CSV: UTF-8 with a BOM so that Excel shows Chinese text correctly. */
+  async exportCustomers(datasetId: number, request: ExportRequest): Promise<Uint8Array> {
+    this.sql.beginWork();
+    const file = `export_${datasetId}.csv`;
+    await this.sql.run(customersExportSql(this.analysedRfm(datasetId), request.scheme, request.locale, file));
+    try {
+      const csv = this.db.copyFileToBuffer(file);
+      const out = new Uint8Array(csv.length + 3);
+      out.set([0xef, 0xbb, 0xbf]);
+      out.set(csv, 3);
+      return out;
+    } finally {
+      this.db.dropFile(file);
+    }
+  }
+
+  drop(datasetId: number): void {
+    this.datasets.delete(datasetId);
+    this.dropTables(datasetId);
+  }
+
+  private dropTables(id: number): void {
+    for (const prefix of ['raw', 'tx', 'rfm', 'params', 'rejects'] as const) {
+      this.sql.runNow(`DROP TABLE IF EXISTS ${tableName(prefix, id)}`);
+    }
+    this.sql.runNow(`DROP TABLE IF EXISTS ${tableName('rejects', id)}_scan`);
+  }
+
+  private dataset(id: number): Dataset {
+    const d = this.datasets.get(id);
+    if (!d) throw new EngineError('unknown_dataset', { datasetId: id });
+    return d;
+  }
+
+  private analysedRfm(id: number): string {
+    if (!this.dataset(id).analysed) throw new EngineError('unknown_dataset', { datasetId: id });
+    return tableName('rfm', id);
+  }
+
+  private checkMapping(dataset: Dataset, mapping: ColumnMapping): void {
+    const missing = missingFields(mapping);
+    if (missing.length > 0) throw new EngineError('mapping_incomplete', { missing });
+    for (const field of FIELDS) {
+      const index = mapping[field];
+      if (index !== null && (!Number.isInteger(index) || index < 0 || index >= dataset.columns.length)) {
+        throw new EngineError('mapping_incomplete', { missing: [field] });
+      }
+    }
+  }
+
+  private async summary(tx: string, rfm: string, params: string): Promise<Summary> {
+    type Raw = {
+      rows_read: number;
+      rows_valid: number;
+      rows_after_as_of: number;
+      refund_rows: number;
+      customers_seen: number;
+      first_day: string | null;
+      last_day: string | null;
+      customers: number;
+      orders: number;
+      revenue: number;
+    };
+    const s = await this.sql.row<Raw>(summarySql(tx, rfm, params));
+    return {
+      rowsRead: s.rows_read,
+      rowsValid: s.rows_valid,
+      rowsAfterAsOf: s.rows_after_as_of,
+      refundRows: s.refund_rows,
+      customersWithoutPurchase: s.customers_seen - s.customers,
+      customers: s.customers,
+      orders: s.orders,
+      revenue: s.revenue,
+      firstDay: s.first_day,
+      lastDay: s.last_day,
+    };
+  }
+
+  private async exclusions(id: number, mapping: ColumnMapping): Promise<Exclusion[]> {
+    const tx = tableName('tx', id);
+    const counts = await this.sql.rows<{ reason: Exclusion['reason']; rows: number }>(exclusionCountsSql(tx));
+    type RawSample = {
+      reason: Exclusion['reason'];
+      source_row: number;
+      customer_text: string | null;
+      date_text: string | null;
+      amount_text: string | null;
+    };
+    const samples = await this.sql.rows<RawSample>(exclusionSamplesSql(tx, tableName('raw', id), mapping));
+    const result: Exclusion[] = counts.map(({ reason, rows }) => ({
+      reason,
+      rows,
+      samples: samples
+        .filter((s) => s.reason === reason)
+        .map((s) => ({
+          sourceRow: s.source_row,
+          customerText: s.customer_text,
+          dateText: s.date_text,
+          amountText: s.amount_text,
+          rawLine: null,
+        })),
+    }));
+    const malformed = await this.malformedRows(id);
+    if (malformed) result.push(malformed);
+    return result;
+  }
+
+  private async malformedRows(id: number): Promise<Exclusion | null> {
+    const rejects = tableName('rejects', id);
+    const exists = await this.sql.row<{ n: number }>(
+      `SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = '${rejects}'`,
+    );
+    if (exists.n === 0) return null;
+    type Raw = { total: number; line: number; error_type: string; csv_line: string };
+    const rows = toRows<Raw>(tableFromIPC(await this.sql.run(malformedRowsSql(rejects))));
+    const first = rows[0];
+    if (!first) return null;
+    return {
+      reason: 'malformed_row',
+      rows: first.total,
+      samples: rows.map((r) => ({
+        sourceRow: r.line,
+        customerText: null,
+        dateText: null,
+        amountText: null,
+        rawLine: `${r.error_type}: ${r.csv_line}`,
+      })),
+    };
+  }
+}
+
+function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

@@ -1,0 +1,117 @@
+import type { DuckDBBindings } from '@duckdb/duckdb-wasm';
+import { tableFromIPC, type Table } from 'apache-arrow';
+import { EngineError } from '../src/engine/errors';
+
+/** How long the runner works before it yields, so the worker can hear "cancel" and "ping". */
+const YIELD_EVERY_MS = 50;
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+/**
+ * Runs SQL on one DuckDB connection. Long statements run as pending queries polled in slices, so
+ * a cancel request that arrives between slices stops them; results come back as Arrow IPC bytes.
+ * Values reach SQL only through prepared-statement parameters (`runWithParams`).
+ */
+export class SqlRunner {
+  private readonly conn: number;
+  private cancelRequested = false;
+
+  constructor(private readonly db: DuckDBBindings) {
+    this.conn = db.connect().useUnsafe((_, id) => id);
+  }
+
+  /** Ask the statement in flight (and the steps after it) to stop. */
+  cancel(): void {
+    this.cancelRequested = true;
+  }
+
+  /** Start of a cancellable unit of work: forget earlier cancel requests. */
+  beginWork(): void {
+    this.cancelRequested = false;
+  }
+
+  throwIfCancelled(): void {
+    if (this.cancelRequested) throw new EngineError('cancelled');
+  }
+
+  async run(sql: string): Promise<Uint8Array> {
+    this.throwIfCancelled();
+    let header = this.db.startPendingQuery(this.conn, sql, false);
+    let sliceStart = Date.now();
+    while (header === null) {
+      if (Date.now() - sliceStart > YIELD_EVERY_MS) {
+        await yieldToEventLoop();
+        sliceStart = Date.now();
+        if (this.cancelRequested) {
+          this.db.cancelPendingQuery(this.conn);
+          throw new EngineError('cancelled');
+        }
+      }
+      header = this.db.pollPendingQuery(this.conn);
+    }
+    const chunks = [header];
+    for (let batch = this.db.fetchQueryResults(this.conn); batch && batch.length > 0; ) {
+      chunks.push(batch);
+      batch = this.db.fetchQueryResults(this.conn);
+    }
+    return concatBytes(chunks);
+  }
+
+  /** A short statement run at once, not cancellable (housekeeping such as DROP). */
+  runNow(sql: string): Uint8Array {
+    return this.db.runQuery(this.conn, sql);
+  }
+
+  /** A statement with `?` parameters, bound in order. */
+  runWithParams(sql: string, params: readonly unknown[]): Uint8Array {
+    this.throwIfCancelled();
+    const statement = this.db.createPrepared(this.conn, sql);
+    try {
+      return this.db.runPrepared(this.conn, statement, [...params]);
+    } finally {
+      this.db.closePrepared(this.conn, statement);
+    }
+  }
+
+  async table(sql: string): Promise<Table> {
+    return tableFromIPC(await this.run(sql));
+  }
+
+  async rows<T>(sql: string): Promise<T[]> {
+    return toRows<T>(await this.table(sql));
+  }
+
+  async row<T>(sql: string): Promise<T> {
+    const [first] = await this.rows<T>(sql);
+    if (first === undefined) throw new Error('Query returned no row');
+    return first;
+  }
+}
+
+/** Plain objects from an Arrow table; DECIMAL and 64-bit values become numbers. */
+export function toRows<T>(table: Table): T[] {
+  const names = table.schema.fields.map((f) => f.name);
+  const out: T[] = [];
+  for (const row of table) {
+    const obj: Record<string, unknown> = {};
+    for (const name of names) obj[name] = plainValue(row?.[name]);
+    out.push(obj as T);
+  }
+  return out;
+}
+
+function plainValue(v: unknown): unknown {
+  if (typeof v === 'bigint') return Number(v);
+  if (v instanceof Uint32Array) return Number(String(v)); // DECIMAL arrives as a BigNum view
+  return v;
+}
+
+function concatBytes(chunks: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.length;
+  }
+  return out;
+}
