@@ -1,4 +1,4 @@
-import type { DuckDBBindings } from '@duckdb/duckdb-wasm';
+import type { DuckDBBindings } from 'duckdb-wasm-browser-blocking';
 import { tableFromIPC } from 'apache-arrow';
 import { customerPageSql, customersExportSql } from '../src/analysis/customers';
 import { FIELDS, missingFields, type ColumnMapping } from '../src/analysis/mapping';
@@ -52,9 +52,14 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 export class Engine {
   private readonly sql: SqlRunner;
   private readonly datasets = new Map<number, Dataset>();
-  private nextId = 1;
+  private nextId: number;
 
-  constructor(private readonly db: DuckDBBindings) {
+  /** `firstId` lets a restarted engine number its datasets apart from the engine it replaces. */
+  constructor(
+    private readonly db: DuckDBBindings,
+    firstId = 1,
+  ) {
+    this.nextId = firstId;
     this.sql = new SqlRunner(db);
   }
 

@@ -1,4 +1,4 @@
-import type { DuckDBBindings } from '@duckdb/duckdb-wasm';
+import type { DuckDBBindings } from 'duckdb-wasm-browser-blocking';
 import { tableFromIPC, type Table } from 'apache-arrow';
 import { EngineError } from '../src/engine/errors';
 
@@ -17,7 +17,7 @@ export class SqlRunner {
   private cancelRequested = false;
 
   constructor(private readonly db: DuckDBBindings) {
-    this.conn = db.connect().useUnsafe((_, id) => id);
+    this.conn = db.connect().useUnsafe((_bindings: DuckDBBindings, id: number) => id);
   }
 
   /** Ask the statement in flight (and the steps after it) to stop. */

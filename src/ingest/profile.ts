@@ -4,7 +4,7 @@ import { bestDateFamily, DATE_FAMILIES, parseDateExpr, type DateFamily } from '.
 import type { ColumnProfile } from './headerGuess';
 
 /** Rows read to profile columns; enough to judge types, cheap on any file size. */
-export const PROFILE_ROWS = 5000;
+export const PROFILE_ROWS = 1000;
 
 /** One row of counts per column: filled values, dates per family, numbers, decimal evidence. */
 export function profileSql(rawTable: string, columnCount: number): string {

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { DuckDBBindings } from '@duckdb/duckdb-wasm';
+import type { DuckDBBindings } from 'duckdb-wasm-browser-blocking';
 import { Engine } from '../../../workers/engine';
 import { SqlRunner } from '../../../workers/sqlRunner';
 

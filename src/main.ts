@@ -1,0 +1,30 @@
+import { mount } from 'svelte';
+import App from './App.svelte';
+import { EngineClient } from './engine/client';
+import { isLocale, preferredLocale } from './i18n/locales';
+import { Session } from './state/session.svelte';
+import './app.css';
+
+// The worker (and so the engine) starts now, while the page renders, not when a file arrives.
+const engine = new EngineClient(
+  (generation) =>
+    new Worker(new URL('../workers/db.worker.ts', import.meta.url), { type: 'module', name: `db-${generation}` }),
+);
+const session = new Session(engine);
+const params = new URLSearchParams(location.search);
+const lang = params.get('lang');
+session.locale = isLocale(lang) ? lang : preferredLocale(navigator.languages);
+
+const target = document.getElementById('app');
+if (!target) throw new Error('#app is missing from index.html');
+mount(App, { target, props: { session } });
+
+void session.openSample(params.get('sample'));
+
+// Automation and benchmarks read engine facts from here; nothing else depends on it.
+declare global {
+  interface Window {
+    valuemap?: { session: Session; engine: EngineClient };
+  }
+}
+window.valuemap = { session, engine };

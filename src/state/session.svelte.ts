@@ -1,0 +1,326 @@
+import { tableFromIPC } from 'apache-arrow';
+import type { SortColumn } from '../analysis/customers';
+import { isComplete, type ColumnMapping } from '../analysis/mapping';
+import type { SegmentKey, SegmentScheme } from '../analysis/segments';
+import { proxy, transfer, type EngineClient } from '../engine/client';
+import { EngineError, type EngineErrorCode, type ErrorDetails } from '../engine/errors';
+import { fetchBytes, readFile } from '../engine/readBytes';
+import type { AnalysisResult, LoadedDataset, Stage } from '../engine/types';
+import { formatters } from '../i18n/format';
+import type { Locale } from '../i18n/locales';
+import { translate, type MessageKey, type MessageParams } from '../i18n/messages';
+import { SEGMENT_LABELS } from '../i18n/segmentLabels';
+import type { EngineInfo } from '../../workers/db.worker';
+
+export interface SampleInfo {
+  name: string;
+  file: string;
+  title_en: string;
+  title_zh: string;
+}
+
+export type Source = { kind: 'sample'; sample: SampleInfo } | { kind: 'file'; file: File };
+
+export interface CustomerRow {
+  customer_id: string;
+  first_purchase: string;
+  last_purchase: string;
+  recency_days: number;
+  frequency: number;
+  monetary: number;
+  avg_order_value: number;
+  r_score: number;
+  f_score: number;
+  m_score: number;
+  fm_score: number;
+  segment: SegmentKey;
+}
+
+interface Loaded {
+  loaded: LoadedDataset;
+  source: Source;
+}
+
+/** What to reapply when a source is loaded again (after an engine restart). */
+interface Replay {
+  mapping: ColumnMapping;
+  asOf: string | null;
+}
+
+const PAGE_SIZE = 50;
+
+/** Generous limits; a hung engine is caught sooner by the client's heartbeat. */
+function timeoutFor(bytes: number): number {
+  return 60_000 + (bytes / 100e6) * 60_000;
+}
+
+function sourceName(source: Source): string {
+  return source.kind === 'file' ? source.file.name : source.sample.file;
+}
+
+/**
+ * The analyst's session: what is loaded, what is shown, and every action on it. One operation runs
+ * at a time; starting another cancels the one in flight. Nothing shown is replaced until its
+ * replacement has been analysed, so a failed or cancelled load leaves the previous data in place.
+ */
+export class Session {
+  locale = $state<Locale>('en');
+  status = $state<'loading' | 'ready' | 'error'>('loading');
+  stage = $state<{ key: MessageKey; params: MessageParams } | null>(null);
+  /** 0–1 while bytes are read; null when the step has no measurable progress. */
+  progress = $state<number | null>(null);
+  error = $state<{ code: EngineErrorCode | 'sample_unknown'; details: ErrorDetails } | null>(null);
+  notice = $state<{ key: MessageKey; params: MessageParams } | null>(null);
+  staged = $state<Loaded | null>(null);
+  current = $state<(Loaded & { result: AnalysisResult }) | null>(null);
+  scheme = $state<SegmentScheme>('rfm11');
+  gridMeasure = $state<'customers' | 'revenue'>('customers');
+  engineInfo = $state<EngineInfo | null>(null);
+  samples = $state<SampleInfo[]>([]);
+  page = $state({ segment: null as SegmentKey | null, sort: 'monetary' as SortColumn, descending: true, offset: 0 });
+  customerRows = $state<CustomerRow[]>([]);
+  customerTotal = $state(0);
+
+  fmt = $derived(formatters(this.locale));
+
+  private operation: AbortController | null = null;
+
+  constructor(private readonly engine: EngineClient) {
+    engine.onRestart = () => this.recoverFromRestart();
+    void engine.ready.then(
+      (info) => (this.engineInfo = info),
+      (e: unknown) => this.fail(e, this.operation),
+    );
+  }
+
+  t = (key: MessageKey, params: MessageParams = {}): string => translate(this.locale, key, params);
+
+  segmentLabel = (segment: SegmentKey | null): string => (segment ? SEGMENT_LABELS[this.locale][segment] : '');
+
+  sourceLabel(source: Source): string {
+    if (source.kind === 'file') return this.t('source.file', { name: source.file.name });
+    const title = this.locale === 'zh-CN' ? source.sample.title_zh : source.sample.title_en;
+    return this.t('source.sample', { name: title });
+  }
+
+  async loadSamples(): Promise<SampleInfo[]> {
+    const response = await fetch('./samples/index.json');
+    this.samples = (await response.json()) as SampleInfo[];
+    return this.samples;
+  }
+
+  /** Load the sample named in `?sample=`, or the default for the UI language. */
+  async openSample(name: string | null): Promise<void> {
+    const samples = this.samples.length ? this.samples : await this.loadSamples();
+    const fallback = samples.find((s) => s.name === (this.locale === 'zh-CN' ? 'retail-zh' : 'online-retail-en'));
+    const chosen = name === null ? fallback : samples.find((s) => s.name === name);
+    if (!chosen) {
+      if (fallback) await this.load({ kind: 'sample', sample: fallback });
+      this.error = { code: 'sample_unknown', details: { name: name ?? '', names: samples.map((s) => s.name).join(', ') } };
+      this.status = 'error';
+      return;
+    }
+    await this.load({ kind: 'sample', sample: chosen });
+  }
+
+  /** Read, load and (when every required column is recognised) analyse a source. */
+  async load(source: Source, replay: Replay | null = null): Promise<void> {
+    const op = this.begin();
+    try {
+      const name = sourceName(source);
+      this.stage = { key: 'stage.reading', params: { name } };
+      const onProgress = (loaded: number, total: number | null) => (this.progress = total ? loaded / total : null);
+      const bytes =
+        source.kind === 'file'
+          ? await readFile(source.file, onProgress, op.signal)
+          : await fetchBytes(`./samples/${source.sample.file}`, onProgress, op.signal);
+      this.progress = null;
+      if (!this.engineInfo) {
+        this.stage = { key: 'stage.starting', params: {} };
+        await this.engine.ready;
+      }
+      const loaded = await this.engine.call(
+        (api) => api.loadCsv(transfer(bytes, [bytes.buffer]), name, proxy(this.onStage)),
+        { timeoutMs: timeoutFor(bytes.length) },
+      );
+      if (op.signal.aborted) {
+        void this.drop(loaded.datasetId);
+        throw new EngineError('cancelled');
+      }
+      const mapping = replay?.mapping ?? loaded.guess;
+      if (!isComplete(mapping)) {
+        if (this.staged) void this.drop(this.staged.loaded.datasetId);
+        this.staged = { loaded, source };
+        this.finish(op);
+        return;
+      }
+      await this.analyse({ loaded, source }, mapping, replay?.asOf ?? null, op);
+    } catch (e) {
+      this.fail(e, op);
+    }
+  }
+
+  /** Analyse the staged file (or re-analyse the current one) with the analyst's mapping. */
+  async applyMapping(mapping: ColumnMapping): Promise<void> {
+    const target = this.staged ?? this.current;
+    if (!target) return;
+    const op = this.begin();
+    try {
+      await this.analyse({ loaded: target.loaded, source: target.source }, mapping, null, op);
+    } catch (e) {
+      this.fail(e, op);
+    }
+  }
+
+  discardStaged(): void {
+    if (!this.staged) return;
+    void this.drop(this.staged.loaded.datasetId);
+    this.staged = null;
+  }
+
+  async setAsOf(asOf: string): Promise<void> {
+    const current = this.current;
+    if (!current || asOf === current.result.asOf) return;
+    const op = this.begin();
+    try {
+      await this.analyse(current, current.result.mapping, asOf === '' ? null : asOf, op);
+    } catch (e) {
+      this.fail(e, op);
+    }
+  }
+
+  async setScheme(scheme: SegmentScheme): Promise<void> {
+    this.scheme = scheme;
+    const current = this.current;
+    if (!current) return;
+    const view = await this.engine.call((api) => api.segmentView(current.loaded.datasetId, scheme), {
+      timeoutMs: 30_000,
+    });
+    if (this.current === current) {
+      this.current = { ...current, result: { ...current.result, ...view } };
+      this.page = { ...this.page, segment: null, offset: 0 };
+      await this.fetchPage();
+    }
+  }
+
+  async showPage(change: Partial<Session['page']>): Promise<void> {
+    this.page = { ...this.page, offset: 0, ...change };
+    await this.fetchPage();
+  }
+
+  cancel(): void {
+    this.operation?.abort();
+    this.engine.cancel();
+  }
+
+  async exportCustomers(): Promise<void> {
+    const current = this.current;
+    if (!current) return;
+    const bytes = await this.engine.call(
+      (api) => api.exportCustomers(current.loaded.datasetId, { scheme: this.scheme, locale: this.locale }),
+      { timeoutMs: 120_000 },
+    );
+    const base = sourceName(current.source).replace(/\.[^.]+$/, '');
+    download(new Blob([bytes as BlobPart], { type: 'text/csv;charset=utf-8' }), `${base}-customers-${current.result.asOf}.csv`);
+  }
+
+  private async analyse(target: Loaded, mapping: ColumnMapping, asOf: string | null, op: AbortController): Promise<void> {
+    const result = await this.engine.call(
+      (api) => api.analyse(target.loaded.datasetId, mapping, { asOf, scheme: this.scheme }, proxy(this.onStage)),
+      { timeoutMs: timeoutFor(target.loaded.rowCount * 50) },
+    );
+    if (op.signal.aborted) throw new EngineError('cancelled');
+    const previous = this.current;
+    if (previous && previous.loaded.datasetId !== target.loaded.datasetId) void this.drop(previous.loaded.datasetId);
+    if (this.staged?.loaded.datasetId === target.loaded.datasetId) this.staged = null;
+    this.current = { ...target, result };
+    this.page = { segment: null, sort: 'monetary', descending: true, offset: 0 };
+    await this.fetchPage();
+    this.finish(op);
+  }
+
+  private async fetchPage(): Promise<void> {
+    const current = this.current;
+    if (!current) return;
+    const bytes = await this.engine.call(
+      (api) =>
+        api.customerPage(current.loaded.datasetId, { scheme: this.scheme, limit: PAGE_SIZE, ...this.page }),
+      { timeoutMs: 30_000 },
+    );
+    const rows = tableFromIPC(bytes)
+      .toArray()
+      .map((r) => r.toJSON() as CustomerRow & { total: number });
+    this.customerRows = rows;
+    this.customerTotal = rows[0]?.total ?? 0;
+  }
+
+  private onStage = (stage: Stage) => {
+    this.stage = { key: `stage.${stage}`, params: {} };
+    this.progress = null;
+  };
+
+  private begin(): AbortController {
+    this.operation?.abort();
+    const op = new AbortController();
+    this.operation = op;
+    this.status = 'loading';
+    this.error = null;
+    this.notice = null;
+    this.progress = null;
+    return op;
+  }
+
+  private finish(op: AbortController): void {
+    if (this.operation !== op) return;
+    this.operation = null;
+    this.status = 'ready';
+    this.stage = null;
+    this.progress = null;
+  }
+
+  private fail(e: unknown, op: AbortController | null): void {
+    if (op && this.operation !== op) return; // a newer operation owns the screen
+    this.operation = null;
+    this.stage = null;
+    this.progress = null;
+    const cancelled = (e instanceof EngineError && e.code === 'cancelled') || op?.signal.aborted === true;
+    if (cancelled) {
+      const source = this.current ? this.sourceLabel(this.current.source) : '—';
+      this.notice = { key: 'load.cancelled', params: { source } };
+      this.status = this.current ? 'ready' : 'error';
+      if (!this.current) this.error = { code: 'cancelled', details: {} };
+      return;
+    }
+    this.status = 'error';
+    this.error =
+      e instanceof EngineError
+        ? { code: e.code, details: e.details }
+        : { code: 'engine_failed', details: { message: e instanceof Error ? e.message : String(e) } };
+  }
+
+  /** A fresh engine has no tables: load the shown data again with the same mapping and as-of date. */
+  private recoverFromRestart(): void {
+    const current = this.current;
+    this.staged = null; // its tables died with the engine
+    if (!current) return; // still shown until the reload replaces it
+    const replay = { mapping: current.result.mapping, asOf: current.result.asOf };
+    void this.load(current.source, replay).then(() => {
+      if (this.status === 'ready') this.notice = { key: 'error.engine_restarted', params: {} };
+    });
+  }
+
+  private async drop(datasetId: number): Promise<void> {
+    await this.engine.call((api) => api.drop(datasetId), { timeoutMs: 30_000 }).catch(() => {});
+  }
+}
+
+function download(blob: Blob, fileName: string): void {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

@@ -1,0 +1,95 @@
+import * as Comlink from 'comlink';
+import { BROWSER_RUNTIME, createDuckDB, DuckDBFeature, VoidLogger } from 'duckdb-wasm-browser-blocking';
+import ehWasm from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
+import mvpWasm from '@duckdb/duckdb-wasm/dist/duckdb-mvp.wasm?url';
+import type { ColumnMapping } from '../src/analysis/mapping';
+import type { SegmentScheme } from '../src/analysis/segments';
+import { toOutcome, type Outcome } from '../src/engine/errors';
+import type {
+  AnalysisOptions,
+  AnalysisResult,
+  CustomerPageRequest,
+  ExportRequest,
+  LoadedDataset,
+  SegmentView,
+  Stage,
+} from '../src/engine/types';
+import { Engine } from './engine';
+
+export interface EngineInfo {
+  version: string;
+  bundle: 'eh' | 'mvp';
+  startMs: number;
+}
+
+let engine: Engine | null = null;
+let starting: Promise<EngineInfo> | null = null;
+/** Each worker of a page numbers its datasets from its own range: its name is `db-<generation>`. */
+const generation = Number(/^db-(\d+)$/.exec(self.name)?.[1] ?? '0');
+const firstDatasetId = generation * 1_000_000 + 1;
+
+/** The engine starts as soon as the worker does, while the page is still loading. */
+function start(): Promise<EngineInfo> {
+  starting ??= (async () => {
+    const t0 = performance.now();
+    // Only eh and mvp are bundled: the threaded build needs cross-origin isolation, which a plain
+    // static host does not give, and showed no gain on 2 cores.
+    const db = await createDuckDB(
+      { mvp: { mainModule: mvpWasm, mainWorker: '' }, eh: { mainModule: ehWasm, mainWorker: '' } },
+      new VoidLogger(),
+      BROWSER_RUNTIME,
+    );
+    await db.instantiate(() => {});
+    db.open({ query: { castBigIntToDouble: true } });
+    const e = new Engine(db, firstDatasetId);
+    const { version } = await e.init();
+    engine = e;
+    const bundle = db.getFeatureFlags() & DuckDBFeature.WASM_EXCEPTIONS ? 'eh' : 'mvp';
+    return { version, bundle, startMs: Math.round(performance.now() - t0) };
+  })();
+  return starting;
+}
+void start().catch(() => {}); // failures are reported by the first call to init()
+
+async function ready(): Promise<Engine> {
+  await start();
+  if (!engine) throw new Error('Engine did not start');
+  return engine;
+}
+
+/** Bytes leave the worker transferred, not copied. */
+function transferred(outcome: Outcome<Uint8Array>): Outcome<Uint8Array> {
+  if (!outcome.ok) return outcome;
+  const bytes = outcome.value.byteOffset === 0 && outcome.value.byteLength === outcome.value.buffer.byteLength
+    ? outcome.value
+    : outcome.value.slice();
+  return Comlink.transfer({ ok: true, value: bytes }, [bytes.buffer]);
+}
+
+const api = {
+  init: (): Promise<Outcome<EngineInfo>> => toOutcome(start),
+  ping: (): string => 'pong',
+  cancel: (): void => engine?.cancel(),
+  loadCsv: (bytes: Uint8Array, fileName: string, onStage: (s: Stage) => void): Promise<Outcome<LoadedDataset>> =>
+    toOutcome(async () => (await ready()).loadCsv(bytes, fileName, onStage)),
+  analyse: (
+    datasetId: number,
+    mapping: ColumnMapping,
+    options: AnalysisOptions,
+    onStage: (s: Stage) => void,
+  ): Promise<Outcome<AnalysisResult>> =>
+    toOutcome(async () => (await ready()).analyse(datasetId, mapping, options, onStage)),
+  segmentView: (datasetId: number, scheme: SegmentScheme): Promise<Outcome<SegmentView>> =>
+    toOutcome(async () => (await ready()).segmentView(datasetId, scheme)),
+  customerPage: async (datasetId: number, request: CustomerPageRequest): Promise<Outcome<Uint8Array>> =>
+    transferred(await toOutcome(async () => (await ready()).customerPage(datasetId, request))),
+  allCustomers: async (datasetId: number): Promise<Outcome<Uint8Array>> =>
+    transferred(await toOutcome(async () => (await ready()).allCustomers(datasetId))),
+  exportCustomers: async (datasetId: number, request: ExportRequest): Promise<Outcome<Uint8Array>> =>
+    transferred(await toOutcome(async () => (await ready()).exportCustomers(datasetId, request))),
+  drop: (datasetId: number): Promise<Outcome<void>> => toOutcome(async () => (await ready()).drop(datasetId)),
+};
+
+export type DbWorkerApi = typeof api;
+
+Comlink.expose(api);
