@@ -8,7 +8,10 @@ import './app.css';
 // The worker (and so the engine) starts now, while the page renders, not when a file arrives.
 const engine = new EngineClient(
   (generation) =>
-    new Worker(new URL('../workers/db.worker.ts', import.meta.url), { type: 'module', name: `db-${generation}` }),
+    new Worker(new URL('../workers/db.worker.ts', import.meta.url), {
+      type: 'module',
+      name: `db-${generation}`,
+    }),
 );
 const session = new Session(engine);
 const params = new URLSearchParams(location.search);

@@ -1,5 +1,10 @@
 import * as Comlink from 'comlink';
-import { BROWSER_RUNTIME, createDuckDB, DuckDBFeature, VoidLogger } from 'duckdb-wasm-browser-blocking';
+import {
+  BROWSER_RUNTIME,
+  createDuckDB,
+  DuckDBFeature,
+  VoidLogger,
+} from 'duckdb-wasm-browser-blocking';
 import ehWasm from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
 import mvpWasm from '@duckdb/duckdb-wasm/dist/duckdb-mvp.wasm?url';
 import type { ColumnMapping } from '../src/analysis/mapping';
@@ -60,9 +65,10 @@ async function ready(): Promise<Engine> {
 /** Bytes leave the worker transferred, not copied. */
 function transferred(outcome: Outcome<Uint8Array>): Outcome<Uint8Array> {
   if (!outcome.ok) return outcome;
-  const bytes = outcome.value.byteOffset === 0 && outcome.value.byteLength === outcome.value.buffer.byteLength
-    ? outcome.value
-    : outcome.value.slice();
+  const bytes =
+    outcome.value.byteOffset === 0 && outcome.value.byteLength === outcome.value.buffer.byteLength
+      ? outcome.value
+      : outcome.value.slice();
   return Comlink.transfer({ ok: true, value: bytes }, [bytes.buffer]);
 }
 
@@ -70,7 +76,11 @@ const api = {
   init: (): Promise<Outcome<EngineInfo>> => toOutcome(start),
   ping: (): string => 'pong',
   cancel: (): void => engine?.cancel(),
-  loadCsv: (bytes: Uint8Array, fileName: string, onStage: (s: Stage) => void): Promise<Outcome<LoadedDataset>> =>
+  loadCsv: (
+    bytes: Uint8Array,
+    fileName: string,
+    onStage: (s: Stage) => void,
+  ): Promise<Outcome<LoadedDataset>> =>
     toOutcome(async () => (await ready()).loadCsv(bytes, fileName, onStage)),
   analyse: (
     datasetId: number,
@@ -81,13 +91,20 @@ const api = {
     toOutcome(async () => (await ready()).analyse(datasetId, mapping, options, onStage)),
   segmentView: (datasetId: number, scheme: SegmentScheme): Promise<Outcome<SegmentView>> =>
     toOutcome(async () => (await ready()).segmentView(datasetId, scheme)),
-  customerPage: async (datasetId: number, request: CustomerPageRequest): Promise<Outcome<Uint8Array>> =>
+  customerPage: async (
+    datasetId: number,
+    request: CustomerPageRequest,
+  ): Promise<Outcome<Uint8Array>> =>
     transferred(await toOutcome(async () => (await ready()).customerPage(datasetId, request))),
   allCustomers: async (datasetId: number): Promise<Outcome<Uint8Array>> =>
     transferred(await toOutcome(async () => (await ready()).allCustomers(datasetId))),
-  exportCustomers: async (datasetId: number, request: ExportRequest): Promise<Outcome<Uint8Array>> =>
+  exportCustomers: async (
+    datasetId: number,
+    request: ExportRequest,
+  ): Promise<Outcome<Uint8Array>> =>
     transferred(await toOutcome(async () => (await ready()).exportCustomers(datasetId, request))),
-  drop: (datasetId: number): Promise<Outcome<void>> => toOutcome(async () => (await ready()).drop(datasetId)),
+  drop: (datasetId: number): Promise<Outcome<void>> =>
+    toOutcome(async () => (await ready()).drop(datasetId)),
 };
 
 export type DbWorkerApi = typeof api;

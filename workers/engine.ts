@@ -29,9 +29,10 @@ import type {
   Summary,
 } from '../src/engine/types';
 import { loadCsvSql } from '../src/ingest/csv';
+import { unpack } from '../src/ingest/container';
 import { detectEncoding, toUtf8 } from '../src/ingest/encoding';
 import { guessMapping } from '../src/ingest/headerGuess';
-import { profileSql, readProfile, type ProfiledColumn } from '../src/ingest/profile';
+import { profileSqlBatches, readProfile, type ProfiledColumn } from '../src/ingest/profile';
 import { SqlRunner, toRows } from './sqlRunner';
 
 export type StageListener = (stage: Stage) => void;
@@ -74,36 +75,61 @@ export class Engine {
     this.sql.cancel();
   }
 
-  async loadCsv(bytes: Uint8Array, fileName: string, onStage: StageListener = () => {}): Promise<LoadedDataset> {
+  async loadCsv(
+    bytes: Uint8Array,
+    fileName: string,
+    onStage: StageListener = () => {},
+  ): Promise<LoadedDataset> {
     this.sql.beginWork();
     if (bytes.length === 0) throw new EngineError('empty_file', { file: fileName });
     const id = this.nextId++;
     const file = `upload_${id}.csv`;
     const raw = tableName('raw', id);
     onStage('decoding');
-    const encoding = detectEncoding(bytes);
-    this.db.registerFileBuffer(file, toUtf8(bytes, encoding));
+    const text = await unpack(bytes, fileName);
+    if (text.length === 0) throw new EngineError('empty_file', { file: fileName });
+    const encoding = detectEncoding(text);
+    this.db.registerFileBuffer(file, toUtf8(text, encoding));
     try {
       onStage('parsing');
       await this.sql.run(loadCsvSql(file, raw, tableName('rejects', id)));
     } catch (e) {
       this.dropTables(id);
       if (e instanceof EngineError) throw e;
-      throw new EngineError('csv_unreadable', { file: fileName, message: errorMessage(e) });
+      throw new EngineError('csv_unreadable', {
+        file: fileName,
+        message: readerMessage(errorMessage(e), file, fileName),
+      });
     } finally {
       this.db.dropFile(file); // the table holds the data now; free the copy
     }
     try {
-      const names = (await this.sql.rows<{ column_name: string }>(`DESCRIBE ${raw}`)).map((c) => c.column_name);
+      const names = (await this.sql.rows<{ column_name: string }>(`DESCRIBE ${raw}`)).map(
+        (c) => c.column_name,
+      );
       const { n: rowCount } = await this.sql.row<{ n: number }>(`SELECT count(*) AS n FROM ${raw}`);
-      if (rowCount === 0) throw new EngineError('no_rows', { file: fileName, columns: names });
+      if (rowCount === 0) {
+        const malformed = await this.malformedRows(id);
+        if (malformed) {
+          const line = malformed.samples[0];
+          throw new EngineError('all_rows_malformed', {
+            file: fileName,
+            rows: malformed.rows,
+            line: line?.sourceRow ?? null,
+            text: line?.rawLine ?? null,
+          });
+        }
+        throw new EngineError('no_rows', { file: fileName, columns: names });
+      }
       onStage('profiling');
-      const counts = await this.sql.row<Record<string, number>>(profileSql(raw, names.length));
+      const counts: Record<string, number> = {};
+      for (const batch of profileSqlBatches(raw, names.length))
+        Object.assign(counts, await this.sql.row<Record<string, number>>(batch));
       const columns = readProfile(names, counts);
       const guess = guessMapping(columns);
-      const preview = (await this.sql.table(`SELECT * FROM ${raw} LIMIT ${PREVIEW_ROWS}`)).toArray().map((row) =>
-        names.map((n) => (row[n] ?? null) as string | null),
-      );
+      const preview = (await this.sql.table(`SELECT * FROM ${raw} LIMIT ${PREVIEW_ROWS}`))
+        .toArray()
+        .map((row) => names.map((n) => (row[n] ?? null) as string | null));
       this.datasets.set(id, { id, columns, analysed: false });
       if (!columns.some((c) => c.dateShare > 0) || !columns.some((c) => c.numberShare > 0)) {
         this.drop(id);
@@ -129,12 +155,9 @@ export class Engine {
     this.sql.beginWork();
     const dataset = this.dataset(datasetId);
     this.checkMapping(dataset, mapping);
-    const [raw, tx, rfm, params] = (['raw', 'tx', 'rfm', 'params'] as const).map((p) => tableName(p, datasetId)) as [
-      string,
-      string,
-      string,
-      string,
-    ];
+    const [raw, tx, rfm, params] = (['raw', 'tx', 'rfm', 'params'] as const).map((p) =>
+      tableName(p, datasetId),
+    ) as [string, string, string, string];
     const dateColumn = dataset.columns[mapping.orderDate ?? -1];
     const amountColumn = dataset.columns[mapping.amount ?? mapping.unitPrice ?? -1];
     onStage('typing');
@@ -148,7 +171,9 @@ export class Engine {
       }),
     );
     const exclusions = await this.exclusions(datasetId, mapping);
-    const { as_of: lastDayPlusOne } = await this.sql.row<{ as_of: string | null }>(defaultAsOfSql(tx));
+    const { as_of: lastDayPlusOne } = await this.sql.row<{ as_of: string | null }>(
+      defaultAsOfSql(tx),
+    );
     if (lastDayPlusOne === null) {
       throw new EngineError('no_valid_rows', {
         reasons: exclusions.map((x) => `${x.reason}:${x.rows}`),
@@ -158,7 +183,14 @@ export class Engine {
     if (!ISO_DATE.test(asOf)) throw new EngineError('invalid_as_of', { asOf });
     this.sql.runWithParams(paramsTableSql(params), [asOf]);
     onStage('scoring');
-    await this.sql.run(buildRfmSql({ txTable: tx, outTable: rfm, paramsTable: params, hasOrderId: mapping.orderId !== null }));
+    await this.sql.run(
+      buildRfmSql({
+        txTable: tx,
+        outTable: rfm,
+        paramsTable: params,
+        hasOrderId: mapping.orderId !== null,
+      }),
+    );
     onStage('summarising');
     const summary = await this.summary(tx, rfm, params);
     if (summary.customers === 0) throw new EngineError('no_customers', { asOf });
@@ -183,7 +215,9 @@ export class Engine {
       mean_frequency: number;
       mean_monetary: number;
     };
-    const found = new Map((await this.sql.rows<Raw>(segmentSummarySql(rfm, scheme))).map((r) => [r.segment, r]));
+    const found = new Map(
+      (await this.sql.rows<Raw>(segmentSummarySql(rfm, scheme))).map((r) => [r.segment, r]),
+    );
     const segments: SegmentRow[] = segmentKeysOf(scheme).map((segment) => {
       const r = found.get(segment);
       return {
@@ -200,13 +234,25 @@ export class Engine {
         meanMonetary: r?.mean_monetary ?? null,
       };
     });
-    type RawCell = { r_score: number; fm_score: number; customers: number; revenue: number; segment: SegmentKey };
+    type RawCell = {
+      r_score: number;
+      fm_score: number;
+      customers: number;
+      revenue: number;
+      segment: SegmentKey;
+    };
     const cells = await this.sql.rows<RawCell>(rfmGridSql(rfm, scheme));
     const grid: GridCell[] = [];
     for (let r = 1; r <= 5; r++) {
       for (let fm = 1; fm <= 5; fm++) {
         const c = cells.find((x) => x.r_score === r && x.fm_score === fm);
-        grid.push({ r, fm, customers: c?.customers ?? 0, revenue: c?.revenue ?? 0, segment: c?.segment ?? null });
+        grid.push({
+          r,
+          fm,
+          customers: c?.customers ?? 0,
+          revenue: c?.revenue ?? 0,
+          segment: c?.segment ?? null,
+        });
       }
     }
     return { scheme, segments, grid };
@@ -215,8 +261,17 @@ export class Engine {
   /** One page of scored customers as Arrow IPC bytes (the caller decodes them). */
   customerPage(datasetId: number, request: CustomerPageRequest): Uint8Array {
     const rfm = this.analysedRfm(datasetId);
-    const sql = customerPageSql({ rfmTable: rfm, scheme: request.scheme, sort: request.sort, descending: request.descending });
-    return this.sql.runWithParams(sql, [request.segment, Math.trunc(request.limit), Math.trunc(request.offset)]);
+    const sql = customerPageSql({
+      rfmTable: rfm,
+      scheme: request.scheme,
+      sort: request.sort,
+      descending: request.descending,
+    });
+    return this.sql.runWithParams(sql, [
+      request.segment,
+      Math.trunc(request.limit),
+      Math.trunc(request.offset),
+    ]);
   }
 
   /** Every scored customer as Arrow IPC bytes. */
@@ -229,7 +284,9 @@ export class Engine {
   async exportCustomers(datasetId: number, request: ExportRequest): Promise<Uint8Array> {
     this.sql.beginWork();
     const file = `export_${datasetId}.csv`;
-    await this.sql.run(customersExportSql(this.analysedRfm(datasetId), request.scheme, request.locale, file));
+    await this.sql.run(
+      customersExportSql(this.analysedRfm(datasetId), request.scheme, request.locale, file),
+    );
     try {
       const csv = this.db.copyFileToBuffer(file);
       const out = new Uint8Array(csv.length + 3);
@@ -269,7 +326,10 @@ export class Engine {
     if (missing.length > 0) throw new EngineError('mapping_incomplete', { missing });
     for (const field of FIELDS) {
       const index = mapping[field];
-      if (index !== null && (!Number.isInteger(index) || index < 0 || index >= dataset.columns.length)) {
+      if (
+        index !== null &&
+        (!Number.isInteger(index) || index < 0 || index >= dataset.columns.length)
+      ) {
         throw new EngineError('mapping_incomplete', { missing: [field] });
       }
     }
@@ -305,7 +365,9 @@ export class Engine {
 
   private async exclusions(id: number, mapping: ColumnMapping): Promise<Exclusion[]> {
     const tx = tableName('tx', id);
-    const counts = await this.sql.rows<{ reason: Exclusion['reason']; rows: number }>(exclusionCountsSql(tx));
+    const counts = await this.sql.rows<{ reason: Exclusion['reason']; rows: number }>(
+      exclusionCountsSql(tx),
+    );
     type RawSample = {
       reason: Exclusion['reason'];
       source_row: number;
@@ -313,7 +375,9 @@ export class Engine {
       date_text: string | null;
       amount_text: string | null;
     };
-    const samples = await this.sql.rows<RawSample>(exclusionSamplesSql(tx, tableName('raw', id), mapping));
+    const samples = await this.sql.rows<RawSample>(
+      exclusionSamplesSql(tx, tableName('raw', id), mapping),
+    );
     const result: Exclusion[] = counts.map(({ reason, rows }) => ({
       reason,
       rows,
@@ -354,6 +418,16 @@ export class Engine {
       })),
     };
   }
+}
+
+/** DuckDB's complaint in a form for the user: their file name, the first two lines only. */
+function readerMessage(message: string, internalName: string, fileName: string): string {
+  return message
+    .replaceAll(internalName, fileName)
+    .split('\n')
+    .filter(Boolean)
+    .slice(0, 2)
+    .join(' ');
 }
 
 function errorMessage(e: unknown): string {

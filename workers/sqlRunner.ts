@@ -50,7 +50,7 @@ export class SqlRunner {
       header = this.db.pollPendingQuery(this.conn);
     }
     const chunks = [header];
-    for (let batch = this.db.fetchQueryResults(this.conn); batch && batch.length > 0; ) {
+    for (let batch = this.db.fetchQueryResults(this.conn); batch && batch.length > 0;) {
       chunks.push(batch);
       batch = this.db.fetchQueryResults(this.conn);
     }

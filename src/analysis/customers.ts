@@ -45,7 +45,8 @@ export interface CustomerPageOptions {
  * customer_id breaks ties, so pages never overlap or skip.
  */
 export function customerPageSql(o: CustomerPageOptions): string {
-  if (!(SORTABLE_COLUMNS as readonly string[]).includes(o.sort)) throw new Error(`Cannot sort by ${o.sort}`);
+  if (!(SORTABLE_COLUMNS as readonly string[]).includes(o.sort))
+    throw new Error(`Cannot sort by ${o.sort}`);
   const dir = o.descending ? 'DESC' : 'ASC';
   const segment = segmentColumn(o.scheme);
   return `WITH params AS (SELECT CAST(? AS VARCHAR) AS segment, CAST(? AS INTEGER) AS lim, CAST(? AS INTEGER) AS off)
@@ -68,7 +69,12 @@ function segmentLabelCase(column: string, locale: Locale): string {
 }
 
 /** COPY statement writing every scored customer to `fileName` as CSV (money rounded to cents). */
-export function customersExportSql(rfmTable: string, scheme: SegmentScheme, locale: Locale, fileName: string): string {
+export function customersExportSql(
+  rfmTable: string,
+  scheme: SegmentScheme,
+  locale: Locale,
+  fileName: string,
+): string {
   const segment = segmentColumn(scheme);
   return `COPY (
   SELECT customer_id, first_purchase, last_purchase, recency_days, frequency,

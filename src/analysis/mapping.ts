@@ -1,5 +1,12 @@
 /** The roles a source column can play in an order export. */
-export const FIELDS = ['customerId', 'orderDate', 'amount', 'quantity', 'unitPrice', 'orderId'] as const;
+export const FIELDS = [
+  'customerId',
+  'orderDate',
+  'amount',
+  'quantity',
+  'unitPrice',
+  'orderId',
+] as const;
 export type Field = (typeof FIELDS)[number];
 
 /** Column positions (0-based, in the loaded table) chosen for each role; null = not mapped. */

@@ -32,7 +32,12 @@ FROM ${txTable} WHERE excluded_reason IS NOT NULL GROUP BY 1 ORDER BY 1`;
 }
 
 /** Up to `perReason` example rows per exclusion reason, with the source text of the mapped columns. */
-export function exclusionSamplesSql(txTable: string, rawTable: string, mapping: ColumnMapping, perReason = 3): string {
+export function exclusionSamplesSql(
+  txTable: string,
+  rawTable: string,
+  mapping: ColumnMapping,
+  perReason = 3,
+): string {
   const text = (i: number | null) => (i === null ? 'CAST(NULL AS VARCHAR)' : columnRef(i));
   const amountText =
     amountSource(mapping) === 'amount'

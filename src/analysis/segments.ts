@@ -58,7 +58,8 @@ export function rfm11CaseSql(rScore: string, fmScore: string): string {
 /** SQL CASE mapping three boolean "above the mean" expressions to the 8-class key. */
 export function cn8CaseSql(rHigh: string, fHigh: string, mHigh: string): string {
   const whens = CN8_CLASSES.map(
-    (c) => `WHEN ${c.r ? '' : 'NOT '}${rHigh} AND ${c.f ? '' : 'NOT '}${fHigh} AND ${c.m ? '' : 'NOT '}${mHigh} THEN '${c.key}'`,
+    (c) =>
+      `WHEN ${c.r ? '' : 'NOT '}${rHigh} AND ${c.f ? '' : 'NOT '}${fHigh} AND ${c.m ? '' : 'NOT '}${mHigh} THEN '${c.key}'`,
   );
   return `CASE ${whens.join(' ')} END`;
 }

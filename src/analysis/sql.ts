@@ -5,8 +5,12 @@ export function columnRef(index: number): string {
 }
 
 /** Table names are ours (a prefix and a counter), never derived from user input. */
-export function tableName(prefix: 'raw' | 'tx' | 'rfm' | 'rejects' | 'params', datasetId: number): string {
-  if (!Number.isInteger(datasetId) || datasetId < 0) throw new Error(`Invalid dataset id ${datasetId}`);
+export function tableName(
+  prefix: 'raw' | 'tx' | 'rfm' | 'rejects' | 'params',
+  datasetId: number,
+): string {
+  if (!Number.isInteger(datasetId) || datasetId < 0)
+    throw new Error(`Invalid dataset id ${datasetId}`);
   return `${prefix}_${datasetId}`;
 }
 

@@ -32,14 +32,24 @@ const HEIGHT = 480;
  * labelled with its segment and value, so meaning never rests on colour alone. Segment regions are
  * outlined where neighbouring cells belong to different segments.
  */
-export function drawRfmGrid(svgElement: SVGSVGElement, cells: readonly RfmGridCell[], options: RfmGridOptions): void {
+export function drawRfmGrid(
+  svgElement: SVGSVGElement,
+  cells: readonly RfmGridCell[],
+  options: RfmGridOptions,
+): void {
   const svg = select(svgElement)
     .attr('viewBox', `0 0 ${WIDTH} ${HEIGHT}`)
     .attr('role', 'img')
     .attr('preserveAspectRatio', 'xMidYMid meet');
   svg.selectAll('*').remove();
-  const x = scaleBand<number>().domain(SCORES).range([MARGIN.left, WIDTH - MARGIN.right]).padding(0.04);
-  const y = scaleBand<number>().domain([...SCORES].reverse()).range([MARGIN.top, HEIGHT - MARGIN.bottom]).padding(0.04);
+  const x = scaleBand<number>()
+    .domain(SCORES)
+    .range([MARGIN.left, WIDTH - MARGIN.right])
+    .padding(0.04);
+  const y = scaleBand<number>()
+    .domain([...SCORES].reverse())
+    .range([MARGIN.top, HEIGHT - MARGIN.bottom])
+    .padding(0.04);
   const max = Math.max(1, ...cells.map((c) => c.value));
   const colour = scaleSequential(interpolateBlues).domain([-max * 0.08, max]);
   const darkText = (v: number) => v < max * 0.55;
@@ -145,7 +155,8 @@ function drawSegmentBorders(
     const right = groupAt.get(`${c.r},${c.fm + 1}`);
     if (c.fm < 5 && right !== c.group) lines.push([left + step, top, left + step, top + y.step()]);
     const below = groupAt.get(`${c.r - 1},${c.fm}`);
-    if (c.r > 1 && below !== c.group) lines.push([left, top + y.step(), left + step, top + y.step()]);
+    if (c.r > 1 && below !== c.group)
+      lines.push([left, top + y.step(), left + step, top + y.step()]);
   }
   layer
     .selectAll('line')

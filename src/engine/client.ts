@@ -52,7 +52,10 @@ export class EngineClient {
     void this.api.cancel();
   }
 
-  async call<T>(work: (api: Comlink.Remote<DbWorkerApi>) => Promise<Outcome<T>>, options: CallOptions): Promise<T> {
+  async call<T>(
+    work: (api: Comlink.Remote<DbWorkerApi>) => Promise<Outcome<T>>,
+    options: CallOptions,
+  ): Promise<T> {
     const api = this.api;
     let settled = false;
     let heartbeat: ReturnType<typeof setInterval> | undefined;

@@ -5,6 +5,9 @@
 export type EngineErrorCode =
   | 'cancelled'
   | 'empty_file'
+  | 'unsupported_format'
+  | 'not_text'
+  | 'all_rows_malformed'
   | 'csv_unreadable'
   | 'no_rows'
   | 'no_usable_columns'
@@ -30,7 +33,8 @@ export class EngineError extends Error {
 }
 
 /** What crosses the worker boundary instead of a thrown error (Comlink keeps only the message). */
-export type Outcome<T> = { ok: true; value: T } | { ok: false; code: EngineErrorCode; details: ErrorDetails };
+export type Outcome<T> =
+  { ok: true; value: T } | { ok: false; code: EngineErrorCode; details: ErrorDetails };
 
 export async function toOutcome<T>(work: () => Promise<T>): Promise<Outcome<T>> {
   try {

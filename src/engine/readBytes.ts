@@ -35,16 +35,29 @@ export async function readStream(
   return bytes;
 }
 
-export function readFile(file: File, onProgress: ProgressListener, signal: AbortSignal): Promise<Uint8Array> {
+export function readFile(
+  file: File,
+  onProgress: ProgressListener,
+  signal: AbortSignal,
+): Promise<Uint8Array> {
   return readStream(file.stream(), file.size, onProgress, signal);
 }
 
 /** Fetch a same-origin resource (a built-in sample) with progress. */
-export async function fetchBytes(url: string, onProgress: ProgressListener, signal: AbortSignal): Promise<Uint8Array> {
+export async function fetchBytes(
+  url: string,
+  onProgress: ProgressListener,
+  signal: AbortSignal,
+): Promise<Uint8Array> {
   const response = await fetch(url, { signal });
   if (!response.ok || !response.body) {
     throw new EngineError('csv_unreadable', { file: url, message: `HTTP ${response.status}` });
   }
   const length = Number(response.headers.get('content-length'));
-  return readStream(response.body, Number.isFinite(length) && length > 0 ? length : null, onProgress, signal);
+  return readStream(
+    response.body,
+    Number.isFinite(length) && length > 0 ? length : null,
+    onProgress,
+    signal,
+  );
 }

@@ -47,17 +47,22 @@ const en = {
   'quality.title': 'Rows left out and why',
   'quality.none': 'Every row was used.',
   'quality.missing_customer_id': 'No customer id',
-  'quality.missing_customer_id.fix': 'Guest or anonymous orders cannot be attributed to a customer.',
+  'quality.missing_customer_id.fix':
+    'Guest or anonymous orders cannot be attributed to a customer.',
   'quality.invalid_date': 'Date not readable',
-  'quality.invalid_date.fix': 'Expected a date like 2024-03-05 or 3/5/2024 in the date column; check the column choice.',
+  'quality.invalid_date.fix':
+    'Expected a date like 2024-03-05 or 3/5/2024 in the date column; check the column choice.',
   'quality.invalid_amount': 'Amount not readable',
-  'quality.invalid_amount.fix': 'Expected a number like 12.50 or ¥1,234.00; check the column choice.',
+  'quality.invalid_amount.fix':
+    'Expected a number like 12.50 or ¥1,234.00; check the column choice.',
   'quality.malformed_row': 'Malformed line',
-  'quality.malformed_row.fix': 'The line has a different number of fields than the header (often a stray delimiter or quote).',
+  'quality.malformed_row.fix':
+    'The line has a different number of fields than the header (often a stray delimiter or quote).',
   'quality.rows': '{rows} rows ({share})',
   'quality.sampleRow': 'row {row}',
   'quality.sampleLine': 'line {row}',
-  'quality.refunds': '{rows} refund rows (negative amounts) are netted against their customers’ spend.',
+  'quality.refunds':
+    '{rows} refund rows (negative amounts) are netted against their customers’ spend.',
   'quality.afterAsOf': '{rows} rows on or after the as-of date are left out.',
   'quality.noPurchase': '{count} customers have only refunds or zero amounts and are not scored.',
   'segments.title': 'Segments',
@@ -100,20 +105,32 @@ const en = {
   'error.title': 'Could not load the data',
   'error.kept': 'Your previous data is still shown below.',
   'error.cancelled': 'Cancelled.',
-  'error.empty_file': '“{file}” is empty. Export the data again and make sure it has a header row and data rows.',
-  'error.csv_unreadable': '“{file}” could not be read as CSV ({message}). Save it as CSV (comma, semicolon or tab separated) and try again.',
+  'error.empty_file':
+    '“{file}” is empty. Export the data again and make sure it has a header row and data rows.',
+  'error.unsupported_format':
+    '“{file}” is a {format} file, which this version cannot read. Unpack it or save it as CSV, then try again.',
+  'error.not_text':
+    '“{file}” is not a text file (it contains binary data). Export the data as CSV and try again.',
+  'error.all_rows_malformed':
+    'No line of “{file}” matches its header: {rows} lines have a different number of fields (line {line}: {text}). Check the delimiter and quotes, or save the file as CSV again.',
+  'error.csv_unreadable':
+    '“{file}” could not be read as CSV ({message}). Save it as CSV (comma, semicolon or tab separated) and try again.',
   'error.no_rows': '“{file}” has a header ({columns}) but no data rows.',
-  'error.no_usable_columns': '“{file}” has no column that looks like {lacks}. Found columns: {columns}. An order export needs a customer id, an order date and an amount per row.',
+  'error.no_usable_columns':
+    '“{file}” has no column that looks like {lacks}. Found columns: {columns}. An order export needs a customer id, an order date and an amount per row.',
   'error.lacks.date': 'an order date',
   'error.lacks.amount': 'an amount',
   'error.mapping_incomplete': 'Pick a column for: {missing}.',
-  'error.no_valid_rows': 'No row had a customer id, a readable date and a readable amount ({reasons}). Check the column choices.',
-  'error.no_customers': 'No customer made a purchase before the as-of date {asOf}. Choose a later date.',
+  'error.no_valid_rows':
+    'No row had a customer id, a readable date and a readable amount ({reasons}). Check the column choices.',
+  'error.no_customers':
+    'No customer made a purchase before the as-of date {asOf}. Choose a later date.',
   'error.unknown_dataset': 'That dataset is no longer loaded; please load the file again.',
   'error.invalid_as_of': 'The as-of date “{asOf}” is not a date (use YYYY-MM-DD).',
   'error.engine_failed': 'The analysis engine failed: {message}',
   'error.engine_timeout': 'The analysis engine stopped responding and was restarted.',
-  'error.engine_restarted': 'The analysis engine stopped responding and was restarted; reloading your data.',
+  'error.engine_restarted':
+    'The analysis engine stopped responding and was restarted; reloading your data.',
   'error.sample_unknown': 'There is no built-in sample called “{name}”. Available: {names}.',
 } as const;
 
@@ -220,13 +237,21 @@ const zh: Record<MessageKey, string> = {
   'error.kept': '之前的数据仍显示在下方。',
   'error.cancelled': '已取消。',
   'error.empty_file': '“{file}”是空文件。请重新导出，确认包含表头和数据行。',
-  'error.csv_unreadable': '无法将“{file}”读取为 CSV（{message}）。请另存为 CSV（逗号、分号或制表符分隔）后重试。',
+  'error.unsupported_format':
+    '“{file}”是 {format} 文件，当前版本无法读取。请解压或另存为 CSV 后重试。',
+  'error.not_text': '“{file}”不是文本文件（含二进制数据）。请导出为 CSV 后重试。',
+  'error.all_rows_malformed':
+    '“{file}”没有任何一行与表头匹配：{rows} 行的字段数不一致（第 {line} 行：{text}）。请检查分隔符和引号，或重新另存为 CSV。',
+  'error.csv_unreadable':
+    '无法将“{file}”读取为 CSV（{message}）。请另存为 CSV（逗号、分号或制表符分隔）后重试。',
   'error.no_rows': '“{file}”只有表头（{columns}），没有数据行。',
-  'error.no_usable_columns': '“{file}”中没有像{lacks}的列。现有列：{columns}。订单数据每行需要客户ID、下单日期和金额。',
+  'error.no_usable_columns':
+    '“{file}”中没有像{lacks}的列。现有列：{columns}。订单数据每行需要客户ID、下单日期和金额。',
   'error.lacks.date': '下单日期',
   'error.lacks.amount': '金额',
   'error.mapping_incomplete': '请为以下字段选择列：{missing}。',
-  'error.no_valid_rows': '没有任何一行同时具备客户ID、可识别的日期和金额（{reasons}）。请检查所选的列。',
+  'error.no_valid_rows':
+    '没有任何一行同时具备客户ID、可识别的日期和金额（{reasons}）。请检查所选的列。',
   'error.no_customers': '在分析基准日 {asOf} 之前没有客户购买。请选择更晚的日期。',
   'error.unknown_dataset': '该数据已不在内存中，请重新加载文件。',
   'error.invalid_as_of': '分析基准日“{asOf}”不是有效日期（格式 YYYY-MM-DD）。',

@@ -22,7 +22,10 @@ export function parseAmountExpr(textExpr: string, decimal: DecimalSeparator): st
  * Decimal comma when more values look like 1.234,56 / 12,5 than like 1,234.56 / 12.5 —
  * counted by `decimalEvidenceSql` over the column.
  */
-export function decimalSeparatorFrom(evidence: { pointDecimals: number; commaDecimals: number }): DecimalSeparator {
+export function decimalSeparatorFrom(evidence: {
+  pointDecimals: number;
+  commaDecimals: number;
+}): DecimalSeparator {
   return evidence.commaDecimals > evidence.pointDecimals ? ',' : '.';
 }
 

@@ -2,12 +2,15 @@ import { constantLiteral } from '../analysis/sql';
 
 /**
  * Load a registered CSV file as text columns. Every value stays VARCHAR so that ids keep their
- * leading zeros and our own parsers decide (and count) what is a date or an amount. Rows with the
- * wrong number of fields go to `rejectsTable` instead of failing the load.
+ * leading zeros and our own parsers decide (and count) what is a date or an amount. Short rows
+ * are padded with NULLs (then counted as missing id/date/amount); rows with too many fields go to
+ * `rejectsTable` instead of failing the load.
  */
 export function loadCsvSql(fileName: string, table: string, rejectsTable: string): string {
   return `CREATE OR REPLACE TABLE ${table} AS
 SELECT * FROM read_csv(${constantLiteral(fileName)},
-  header = true, all_varchar = true, store_rejects = true,
+  header = true, all_varchar = true, null_padding = true, store_rejects = true,
+  -- null padding with quoted newlines needs the serial scanner; the eh build has one thread anyway
+  parallel = false,
   rejects_table = ${constantLiteral(rejectsTable)}, rejects_scan = ${constantLiteral(`${rejectsTable}_scan`)})`;
 }

@@ -57,10 +57,13 @@ export function formatPattern(format: string): string {
 export function parseDateExpr(textExpr: string, family: DateFamily): string {
   const text = `trim(${textExpr})`;
   const whens = FAMILY_FORMATS[family].map(
-    (f) => `WHEN regexp_full_match(${text}, ${constantLiteral(formatPattern(f))}) THEN try_strptime(${text}, ${constantLiteral(f)})`,
+    (f) =>
+      `WHEN regexp_full_match(${text}, ${constantLiteral(formatPattern(f))}) THEN try_strptime(${text}, ${constantLiteral(f)})`,
   );
   if (family === 'ymd') {
-    whens.unshift(`WHEN regexp_full_match(${text}, ${constantLiteral(ISO_PATTERN)}) THEN TRY_CAST(${text} AS TIMESTAMP)`);
+    whens.unshift(
+      `WHEN regexp_full_match(${text}, ${constantLiteral(ISO_PATTERN)}) THEN TRY_CAST(${text} AS TIMESTAMP)`,
+    );
   }
   return `CASE ${whens.join(' ')} END`;
 }

@@ -1,18 +1,36 @@
 import { columnRef } from '../analysis/sql';
-import { decimalEvidenceSql, decimalSeparatorFrom, parseAmountExpr, type DecimalSeparator } from './amounts';
+import {
+  decimalEvidenceSql,
+  decimalSeparatorFrom,
+  parseAmountExpr,
+  type DecimalSeparator,
+} from './amounts';
 import { bestDateFamily, DATE_FAMILIES, parseDateExpr, type DateFamily } from './dateFormats';
 import type { ColumnProfile } from './headerGuess';
 
 /** Rows read to profile columns; enough to judge types, cheap on any file size. */
 export const PROFILE_ROWS = 1000;
 
-/** One row of counts per column: filled values, dates per family, numbers, decimal evidence. */
-export function profileSql(rawTable: string, columnCount: number): string {
+/** Columns profiled per statement: wide exports (100+ columns) in one statement exhaust wasm memory. */
+export const PROFILE_BATCH = 16;
+
+/** The profile statements for a table of `columnCount` columns, `PROFILE_BATCH` columns each. */
+export function profileSqlBatches(rawTable: string, columnCount: number): string[] {
+  const batches: string[] = [];
+  for (let first = 0; first < columnCount; first += PROFILE_BATCH) {
+    batches.push(profileSql(rawTable, first, Math.min(columnCount, first + PROFILE_BATCH)));
+  }
+  return batches;
+}
+
+/** One row of counts for columns [from, to): filled values, dates per family, numbers, decimal evidence. */
+export function profileSql(rawTable: string, from: number, to: number): string {
   const parts: string[] = ['count(*) AS rows'];
-  for (let i = 0; i < columnCount; i++) {
+  for (let i = from; i < to; i++) {
     const text = `NULLIF(trim(${columnRef(i)}), '')`;
     parts.push(`count(${text}) AS filled_${i}`);
-    for (const family of DATE_FAMILIES) parts.push(`count(${parseDateExpr(text, family)}) AS ${family}_${i}`);
+    for (const family of DATE_FAMILIES)
+      parts.push(`count(${parseDateExpr(text, family)}) AS ${family}_${i}`);
     parts.push(`count(${parseAmountExpr(text, '.')}) AS point_numbers_${i}`);
     parts.push(`count(${parseAmountExpr(text, ',')}) AS comma_numbers_${i}`);
     parts.push(decimalEvidenceSql(text).replace(/ AS (\w+)/g, ` AS $1_${i}`));
@@ -26,7 +44,10 @@ export interface ProfiledColumn extends ColumnProfile {
 }
 
 /** Turn the counts of `profileSql` into per-column profiles with their best date family. */
-export function readProfile(names: readonly string[], counts: Record<string, number>): ProfiledColumn[] {
+export function readProfile(
+  names: readonly string[],
+  counts: Record<string, number>,
+): ProfiledColumn[] {
   const rows = counts.rows ?? 0;
   return names.map((name, i) => {
     const get = (key: string) => Number(counts[`${key}_${i}`] ?? 0);

@@ -77,7 +77,12 @@ export class Session {
   gridMeasure = $state<'customers' | 'revenue'>('customers');
   engineInfo = $state<EngineInfo | null>(null);
   samples = $state<SampleInfo[]>([]);
-  page = $state({ segment: null as SegmentKey | null, sort: 'monetary' as SortColumn, descending: true, offset: 0 });
+  page = $state({
+    segment: null as SegmentKey | null,
+    sort: 'monetary' as SortColumn,
+    descending: true,
+    offset: 0,
+  });
   customerRows = $state<CustomerRow[]>([]);
   customerTotal = $state(0);
 
@@ -95,7 +100,8 @@ export class Session {
 
   t = (key: MessageKey, params: MessageParams = {}): string => translate(this.locale, key, params);
 
-  segmentLabel = (segment: SegmentKey | null): string => (segment ? SEGMENT_LABELS[this.locale][segment] : '');
+  segmentLabel = (segment: SegmentKey | null): string =>
+    segment ? SEGMENT_LABELS[this.locale][segment] : '';
 
   sourceLabel(source: Source): string {
     if (source.kind === 'file') return this.t('source.file', { name: source.file.name });
@@ -112,11 +118,16 @@ export class Session {
   /** Load the sample named in `?sample=`, or the default for the UI language. */
   async openSample(name: string | null): Promise<void> {
     const samples = this.samples.length ? this.samples : await this.loadSamples();
-    const fallback = samples.find((s) => s.name === (this.locale === 'zh-CN' ? 'retail-zh' : 'online-retail-en'));
+    const fallback = samples.find(
+      (s) => s.name === (this.locale === 'zh-CN' ? 'retail-zh' : 'online-retail-en'),
+    );
     const chosen = name === null ? fallback : samples.find((s) => s.name === name);
     if (!chosen) {
       if (fallback) await this.load({ kind: 'sample', sample: fallback });
-      this.error = { code: 'sample_unknown', details: { name: name ?? '', names: samples.map((s) => s.name).join(', ') } };
+      this.error = {
+        code: 'sample_unknown',
+        details: { name: name ?? '', names: samples.map((s) => s.name).join(', ') },
+      };
       this.status = 'error';
       return;
     }
@@ -129,7 +140,8 @@ export class Session {
     try {
       const name = sourceName(source);
       this.stage = { key: 'stage.reading', params: { name } };
-      const onProgress = (loaded: number, total: number | null) => (this.progress = total ? loaded / total : null);
+      const onProgress = (loaded: number, total: number | null) =>
+        (this.progress = total ? loaded / total : null);
       const bytes =
         source.kind === 'file'
           ? await readFile(source.file, onProgress, op.signal)
@@ -193,9 +205,12 @@ export class Session {
     this.scheme = scheme;
     const current = this.current;
     if (!current) return;
-    const view = await this.engine.call((api) => api.segmentView(current.loaded.datasetId, scheme), {
-      timeoutMs: 30_000,
-    });
+    const view = await this.engine.call(
+      (api) => api.segmentView(current.loaded.datasetId, scheme),
+      {
+        timeoutMs: 30_000,
+      },
+    );
     if (this.current === current) {
       this.current = { ...current, result: { ...current.result, ...view } };
       this.page = { ...this.page, segment: null, offset: 0 };
@@ -217,21 +232,37 @@ export class Session {
     const current = this.current;
     if (!current) return;
     const bytes = await this.engine.call(
-      (api) => api.exportCustomers(current.loaded.datasetId, { scheme: this.scheme, locale: this.locale }),
+      (api) =>
+        api.exportCustomers(current.loaded.datasetId, { scheme: this.scheme, locale: this.locale }),
       { timeoutMs: 120_000 },
     );
     const base = sourceName(current.source).replace(/\.[^.]+$/, '');
-    download(new Blob([bytes as BlobPart], { type: 'text/csv;charset=utf-8' }), `${base}-customers-${current.result.asOf}.csv`);
+    download(
+      new Blob([bytes as BlobPart], { type: 'text/csv;charset=utf-8' }),
+      `${base}-customers-${current.result.asOf}.csv`,
+    );
   }
 
-  private async analyse(target: Loaded, mapping: ColumnMapping, asOf: string | null, op: AbortController): Promise<void> {
+  private async analyse(
+    target: Loaded,
+    mapping: ColumnMapping,
+    asOf: string | null,
+    op: AbortController,
+  ): Promise<void> {
     const result = await this.engine.call(
-      (api) => api.analyse(target.loaded.datasetId, mapping, { asOf, scheme: this.scheme }, proxy(this.onStage)),
+      (api) =>
+        api.analyse(
+          target.loaded.datasetId,
+          mapping,
+          { asOf, scheme: this.scheme },
+          proxy(this.onStage),
+        ),
       { timeoutMs: timeoutFor(target.loaded.rowCount * 50) },
     );
     if (op.signal.aborted) throw new EngineError('cancelled');
     const previous = this.current;
-    if (previous && previous.loaded.datasetId !== target.loaded.datasetId) void this.drop(previous.loaded.datasetId);
+    if (previous && previous.loaded.datasetId !== target.loaded.datasetId)
+      void this.drop(previous.loaded.datasetId);
     if (this.staged?.loaded.datasetId === target.loaded.datasetId) this.staged = null;
     this.current = { ...target, result };
     this.page = { segment: null, sort: 'monetary', descending: true, offset: 0 };
@@ -244,7 +275,11 @@ export class Session {
     if (!current) return;
     const bytes = await this.engine.call(
       (api) =>
-        api.customerPage(current.loaded.datasetId, { scheme: this.scheme, limit: PAGE_SIZE, ...this.page }),
+        api.customerPage(current.loaded.datasetId, {
+          scheme: this.scheme,
+          limit: PAGE_SIZE,
+          ...this.page,
+        }),
       { timeoutMs: 30_000 },
     );
     const rows = tableFromIPC(bytes)
@@ -283,7 +318,8 @@ export class Session {
     this.operation = null;
     this.stage = null;
     this.progress = null;
-    const cancelled = (e instanceof EngineError && e.code === 'cancelled') || op?.signal.aborted === true;
+    const cancelled =
+      (e instanceof EngineError && e.code === 'cancelled') || op?.signal.aborted === true;
     if (cancelled) {
       const source = this.current ? this.sourceLabel(this.current.source) : '—';
       this.notice = { key: 'load.cancelled', params: { source } };
@@ -295,7 +331,10 @@ export class Session {
     this.error =
       e instanceof EngineError
         ? { code: e.code, details: e.details }
-        : { code: 'engine_failed', details: { message: e instanceof Error ? e.message : String(e) } };
+        : {
+            code: 'engine_failed',
+            details: { message: e instanceof Error ? e.message : String(e) },
+          };
   }
 
   /** A fresh engine has no tables: load the shown data again with the same mapping and as-of date. */

@@ -37,8 +37,17 @@ describe('RFM on a hand-made file', () => {
   it('computes recency, frequency, monetary and exclusions with known answers', async () => {
     const loaded = await engine.loadCsv(utf8(ORDERS), 'orders.csv');
     expect(loaded.rowCount).toBe(13);
-    expect(loaded.guess).toEqual({ ...EMPTY_MAPPING, orderId: 0, customerId: 1, orderDate: 2, amount: 3 });
-    const result = await engine.analyse(loaded.datasetId, loaded.guess, { asOf: null, scheme: 'rfm11' });
+    expect(loaded.guess).toEqual({
+      ...EMPTY_MAPPING,
+      orderId: 0,
+      customerId: 1,
+      orderDate: 2,
+      amount: 3,
+    });
+    const result = await engine.analyse(loaded.datasetId, loaded.guess, {
+      asOf: null,
+      scheme: 'rfm11',
+    });
     expect(result.asOf).toBe('2024-02-01');
     expect(result.summary).toMatchObject({
       rowsRead: 13,
@@ -62,18 +71,56 @@ describe('RFM on a hand-made file', () => {
     const csv = new TextDecoder().decode(
       await engine.exportCustomers(loaded.datasetId, { scheme: 'rfm11', locale: 'en' }),
     );
-    const rows = csv.replace(/^\uFEFF/, '').trim().split('\n').map((l) => l.split(','));
+    const rows = csv
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\n')
+      .map((l) => l.split(','));
     const byId = Object.fromEntries(rows.slice(1).map((r) => [r[0], r]));
     // customer_id,first,last,recency,frequency,monetary,aov,r,f,m,segment,fm,segment_key
-    expect(byId.A?.slice(0, 7)).toEqual(['A', '2024-01-01', '2024-01-31', '1', '2', '35.0', '17.5']);
-    expect(byId.B?.slice(0, 7)).toEqual(['B', '2024-01-10', '2024-01-10', '22', '1', '70.0', '70.0']);
+    expect(byId.A?.slice(0, 7)).toEqual([
+      'A',
+      '2024-01-01',
+      '2024-01-31',
+      '1',
+      '2',
+      '35.0',
+      '17.5',
+    ]);
+    expect(byId.B?.slice(0, 7)).toEqual([
+      'B',
+      '2024-01-10',
+      '2024-01-10',
+      '22',
+      '1',
+      '70.0',
+      '70.0',
+    ]);
     expect(byId.C?.slice(3, 6)).toEqual(['62', '1', '7.0']);
     expect(byId.D?.slice(3, 7)).toEqual(['7', '3', '3.0', '1.0']);
     // Scores: R ranks (most recent best) A 1d, E 2d, D 7d, B 22d, C 62d → 5,4,3,2,1.
-    expect(Object.fromEntries(rows.slice(1).map((r) => [r[0], r[7]]))).toEqual({ A: '5', B: '2', C: '1', D: '3', E: '4' });
+    expect(Object.fromEntries(rows.slice(1).map((r) => [r[0], r[7]]))).toEqual({
+      A: '5',
+      B: '2',
+      C: '1',
+      D: '3',
+      E: '4',
+    });
     // F: 1,1,1 (B,C,E) share rank 1 → 1; A (2) rank 4 → 4; D (3) rank 5 → 5.
-    expect(Object.fromEntries(rows.slice(1).map((r) => [r[0], r[8]]))).toEqual({ A: '4', B: '1', C: '1', D: '5', E: '1' });
+    expect(Object.fromEntries(rows.slice(1).map((r) => [r[0], r[8]]))).toEqual({
+      A: '4',
+      B: '1',
+      C: '1',
+      D: '5',
+      E: '1',
+    });
     // M: D 3, C 7, A 35, E 50, B 70 → 1..5.
-    expect(Object.fromEntries(rows.slice(1).map((r) => [r[0], r[9]]))).toEqual({ A: '3', B: '5', C: '2', D: '1', E: '4' });
+    expect(Object.fromEntries(rows.slice(1).map((r) => [r[0], r[9]]))).toEqual({
+      A: '3',
+      B: '5',
+      C: '2',
+      D: '1',
+      E: '4',
+    });
   });
 });

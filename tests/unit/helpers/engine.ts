@@ -12,8 +12,14 @@ export async function startDuckDB(): Promise<DuckDBBindings> {
   const duckdb = await import('@duckdb/duckdb-wasm/blocking');
   const db = await duckdb.createDuckDB(
     {
-      mvp: { mainModule: join(dist, 'duckdb-mvp.wasm'), mainWorker: join(dist, 'duckdb-node-mvp.worker.cjs') },
-      eh: { mainModule: join(dist, 'duckdb-eh.wasm'), mainWorker: join(dist, 'duckdb-node-eh.worker.cjs') },
+      mvp: {
+        mainModule: join(dist, 'duckdb-mvp.wasm'),
+        mainWorker: join(dist, 'duckdb-node-mvp.worker.cjs'),
+      },
+      eh: {
+        mainModule: join(dist, 'duckdb-eh.wasm'),
+        mainWorker: join(dist, 'duckdb-node-eh.worker.cjs'),
+      },
     },
     new duckdb.VoidLogger(),
     duckdb.NODE_RUNTIME,
