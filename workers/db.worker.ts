@@ -20,6 +20,8 @@ import type {
   Stage,
 } from '../src/engine/types';
 import { Engine } from './engine';
+import { EngineQueue } from './engineQueue';
+import { warmUp } from './warmUp';
 
 export interface EngineInfo {
   version: string;
@@ -27,7 +29,7 @@ export interface EngineInfo {
   startMs: number;
 }
 
-let engine: Engine | null = null;
+let queue: EngineQueue | null = null;
 let starting: Promise<EngineInfo> | null = null;
 /** Each worker of a page numbers its datasets from its own range: its name is `db-<generation>`. */
 const generation = Number(/^db-(\d+)$/.exec(self.name)?.[1] ?? '0');
@@ -46,9 +48,9 @@ function start(): Promise<EngineInfo> {
     );
     await db.instantiate(() => {});
     db.open({ query: { castBigIntToDouble: true } });
-    const e = new Engine(db, firstDatasetId);
-    const { version } = await e.init();
-    engine = e;
+    const engine = new Engine(db, firstDatasetId);
+    const { version } = await engine.init();
+    queue = new EngineQueue(engine);
     const bundle = db.getFeatureFlags() & DuckDBFeature.WASM_EXCEPTIONS ? 'eh' : 'mvp';
     return { version, bundle, startMs: Math.round(performance.now() - t0) };
   })();
@@ -56,10 +58,11 @@ function start(): Promise<EngineInfo> {
 }
 void start().catch(() => {}); // failures are reported by the first call to init()
 
-async function ready(): Promise<Engine> {
+/** Run a job on the engine once it has started, after the jobs before it. */
+async function withEngine<T>(job: (engine: Engine) => Promise<T> | T): Promise<T> {
   await start();
-  if (!engine) throw new Error('Engine did not start');
-  return engine;
+  if (!queue) throw new Error('Engine did not start');
+  return queue.run(job);
 }
 
 /** Bytes leave the worker transferred, not copied. */
@@ -75,36 +78,44 @@ function transferred(outcome: Outcome<Uint8Array>): Outcome<Uint8Array> {
 const api = {
   init: (): Promise<Outcome<EngineInfo>> => toOutcome(start),
   ping: (): string => 'pong',
-  cancel: (): void => engine?.cancel(),
+  cancel: (): void => queue?.cancel(),
+  /** Warm the engine up in the background; any other call pre-empts it. Resolves to the rounds run. */
+  warmUp: async (): Promise<Outcome<number>> =>
+    toOutcome(async () => {
+      await start();
+      return queue ? warmUp(queue) : 0;
+    }),
   loadCsv: (
     bytes: Uint8Array,
     fileName: string,
     onStage: (s: Stage) => void,
   ): Promise<Outcome<LoadedDataset>> =>
-    toOutcome(async () => (await ready()).loadCsv(bytes, fileName, onStage)),
+    toOutcome(async () => withEngine((e) => e.loadCsv(bytes, fileName, onStage))),
   analyse: (
     datasetId: number,
     mapping: ColumnMapping,
     options: AnalysisOptions,
     onStage: (s: Stage) => void,
   ): Promise<Outcome<AnalysisResult>> =>
-    toOutcome(async () => (await ready()).analyse(datasetId, mapping, options, onStage)),
+    toOutcome(async () => withEngine((e) => e.analyse(datasetId, mapping, options, onStage))),
   segmentView: (datasetId: number, scheme: SegmentScheme): Promise<Outcome<SegmentView>> =>
-    toOutcome(async () => (await ready()).segmentView(datasetId, scheme)),
+    toOutcome(async () => withEngine((e) => e.segmentView(datasetId, scheme))),
   customerPage: async (
     datasetId: number,
     request: CustomerPageRequest,
   ): Promise<Outcome<Uint8Array>> =>
-    transferred(await toOutcome(async () => (await ready()).customerPage(datasetId, request))),
+    transferred(await toOutcome(async () => withEngine((e) => e.customerPage(datasetId, request)))),
   allCustomers: async (datasetId: number): Promise<Outcome<Uint8Array>> =>
-    transferred(await toOutcome(async () => (await ready()).allCustomers(datasetId))),
+    transferred(await toOutcome(async () => withEngine((e) => e.allCustomers(datasetId)))),
   exportCustomers: async (
     datasetId: number,
     request: ExportRequest,
   ): Promise<Outcome<Uint8Array>> =>
-    transferred(await toOutcome(async () => (await ready()).exportCustomers(datasetId, request))),
+    transferred(
+      await toOutcome(async () => withEngine((e) => e.exportCustomers(datasetId, request))),
+    ),
   drop: (datasetId: number): Promise<Outcome<void>> =>
-    toOutcome(async () => (await ready()).drop(datasetId)),
+    toOutcome(async () => withEngine((e) => e.drop(datasetId))),
 };
 
 export type DbWorkerApi = typeof api;

@@ -10,6 +10,7 @@ import {
   segmentSummarySql,
   summarySql,
 } from '../src/analysis/reports';
+import { buildCustomerTotalsSql } from '../src/analysis/customerTotals';
 import { buildRfmSql } from '../src/analysis/rfm';
 import { segmentKeysOf, type SegmentKey, type SegmentScheme } from '../src/analysis/segments';
 import { paramsTableSql, tableName } from '../src/analysis/sql';
@@ -73,6 +74,11 @@ export class Engine {
 
   cancel(): void {
     this.sql.cancel();
+  }
+
+  /** Start of a unit of work: forget cancel requests that arrived before it. */
+  beginWork(): void {
+    this.sql.beginWork();
   }
 
   async loadCsv(
@@ -155,9 +161,9 @@ export class Engine {
     this.sql.beginWork();
     const dataset = this.dataset(datasetId);
     this.checkMapping(dataset, mapping);
-    const [raw, tx, rfm, params] = (['raw', 'tx', 'rfm', 'params'] as const).map((p) =>
-      tableName(p, datasetId),
-    ) as [string, string, string, string];
+    const [raw, tx, totals, rfm, params] = (['raw', 'tx', 'totals', 'rfm', 'params'] as const).map(
+      (p) => tableName(p, datasetId),
+    ) as [string, string, string, string, string];
     const dateColumn = dataset.columns[mapping.orderDate ?? -1];
     const amountColumn = dataset.columns[mapping.amount ?? mapping.unitPrice ?? -1];
     onStage('typing');
@@ -184,15 +190,16 @@ export class Engine {
     this.sql.runWithParams(paramsTableSql(params), [asOf]);
     onStage('scoring');
     await this.sql.run(
-      buildRfmSql({
+      buildCustomerTotalsSql({
         txTable: tx,
-        outTable: rfm,
+        outTable: totals,
         paramsTable: params,
         hasOrderId: mapping.orderId !== null,
       }),
     );
+    await this.sql.run(buildRfmSql({ totalsTable: totals, outTable: rfm, paramsTable: params }));
     onStage('summarising');
-    const summary = await this.summary(tx, rfm, params);
+    const summary = await this.summary(tx, totals, rfm, params);
     if (summary.customers === 0) throw new EngineError('no_customers', { asOf });
     dataset.analysed = true;
     const view = await this.segmentView(datasetId, options.scheme);
@@ -304,7 +311,7 @@ export class Engine {
   }
 
   private dropTables(id: number): void {
-    for (const prefix of ['raw', 'tx', 'rfm', 'params', 'rejects'] as const) {
+    for (const prefix of ['raw', 'tx', 'totals', 'rfm', 'params', 'rejects'] as const) {
       this.sql.runNow(`DROP TABLE IF EXISTS ${tableName(prefix, id)}`);
     }
     this.sql.runNow(`DROP TABLE IF EXISTS ${tableName('rejects', id)}_scan`);
@@ -335,7 +342,7 @@ export class Engine {
     }
   }
 
-  private async summary(tx: string, rfm: string, params: string): Promise<Summary> {
+  private async summary(tx: string, totals: string, rfm: string, params: string): Promise<Summary> {
     type Raw = {
       rows_read: number;
       rows_valid: number;
@@ -348,7 +355,7 @@ export class Engine {
       orders: number;
       revenue: number;
     };
-    const s = await this.sql.row<Raw>(summarySql(tx, rfm, params));
+    const s = await this.sql.row<Raw>(summarySql(tx, totals, rfm, params));
     return {
       rowsRead: s.rows_read,
       rowsValid: s.rows_valid,

@@ -15,6 +15,7 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve
 export class SqlRunner {
   private readonly conn: number;
   private cancelRequested = false;
+  private lastYield = Date.now();
 
   constructor(private readonly db: DuckDBBindings) {
     this.conn = db.connect().useUnsafe((_bindings: DuckDBBindings, id: number) => id);
@@ -35,13 +36,11 @@ export class SqlRunner {
   }
 
   async run(sql: string): Promise<Uint8Array> {
+    await this.yieldIfDue();
     this.throwIfCancelled();
     let header = this.db.startPendingQuery(this.conn, sql, false);
-    let sliceStart = Date.now();
     while (header === null) {
-      if (Date.now() - sliceStart > YIELD_EVERY_MS) {
-        await yieldToEventLoop();
-        sliceStart = Date.now();
+      if (await this.yieldIfDue()) {
         if (this.cancelRequested) {
           this.db.cancelPendingQuery(this.conn);
           throw new EngineError('cancelled');
@@ -60,6 +59,17 @@ export class SqlRunner {
   /** A short statement run at once, not cancellable (housekeeping such as DROP). */
   runNow(sql: string): Uint8Array {
     return this.db.runQuery(this.conn, sql);
+  }
+
+  /**
+   * Let the worker hear messages (cancel, ping, new requests) at least every YIELD_EVERY_MS, within
+   * long statements and across runs of short ones alike. True when it yielded.
+   */
+  private async yieldIfDue(): Promise<boolean> {
+    if (Date.now() - this.lastYield < YIELD_EVERY_MS) return false;
+    await yieldToEventLoop();
+    this.lastYield = Date.now();
+    return true;
   }
 
   /** A statement with `?` parameters, bound in order. */

@@ -7,22 +7,31 @@ export function segmentColumn(scheme: SegmentScheme): string {
   return scheme === 'rfm11' ? 'segment_rfm11' : 'segment_cn8';
 }
 
-/** Headline figures as of the date in `paramsTable`. */
-export function summarySql(txTable: string, rfmTable: string, paramsTable: string): string {
+/** Headline figures as of the date in `paramsTable`: one pass over the rows, then the small tables. */
+export function summarySql(
+  txTable: string,
+  totalsTable: string,
+  rfmTable: string,
+  paramsTable: string,
+): string {
   return `WITH params AS (SELECT as_of FROM ${paramsTable}),
-valid AS (SELECT customer_id, CAST(ts AS DATE) AS day, amount FROM ${txTable} WHERE excluded_reason IS NULL)
-SELECT
-  (SELECT count(*) FROM ${txTable}) AS rows_read,
-  (SELECT count(*) FROM valid) AS rows_valid,
-  (SELECT count(*) FROM valid, params WHERE day >= as_of) AS rows_after_as_of,
-  (SELECT count(*) FROM valid, params WHERE day < as_of AND amount < 0) AS refund_rows,
-  (SELECT count(DISTINCT customer_id) FROM valid, params WHERE day < as_of) AS customers_seen,
-  (SELECT strftime(min(day), '%Y-%m-%d') FROM valid, params WHERE day < as_of) AS first_day,
-  (SELECT strftime(max(day), '%Y-%m-%d') FROM valid, params WHERE day < as_of) AS last_day,
-  count(*) AS customers,
-  coalesce(sum(frequency), 0) AS orders,
-  coalesce(sum(monetary), 0) AS revenue
-FROM ${rfmTable}`;
+rows AS (
+  SELECT count(*) AS rows_read,
+    count(*) FILTER (WHERE excluded_reason IS NULL) AS rows_valid,
+    count(*) FILTER (WHERE excluded_reason IS NULL AND CAST(ts AS DATE) >= params.as_of) AS rows_after_as_of,
+    count(*) FILTER (WHERE excluded_reason IS NULL AND CAST(ts AS DATE) < params.as_of AND amount < 0) AS refund_rows,
+    min(CAST(ts AS DATE)) FILTER (WHERE excluded_reason IS NULL AND CAST(ts AS DATE) < params.as_of) AS first_day,
+    max(CAST(ts AS DATE)) FILTER (WHERE excluded_reason IS NULL AND CAST(ts AS DATE) < params.as_of) AS last_day
+  FROM ${txTable}, params GROUP BY ALL
+)
+SELECT rows_read, rows_valid, rows_after_as_of, refund_rows,
+  (SELECT count(*) FROM ${totalsTable}) AS customers_seen,
+  strftime(first_day, '%Y-%m-%d') AS first_day,
+  strftime(last_day, '%Y-%m-%d') AS last_day,
+  (SELECT count(*) FROM ${rfmTable}) AS customers,
+  (SELECT coalesce(sum(frequency), 0) FROM ${rfmTable}) AS orders,
+  (SELECT coalesce(sum(monetary), 0) FROM ${rfmTable}) AS revenue
+FROM rows`;
 }
 
 /** Excluded rows per reason. */

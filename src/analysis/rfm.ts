@@ -2,47 +2,31 @@ import { quintileScoreSql } from './scoring';
 import { cn8CaseSql, rfm11CaseSql } from './segments';
 
 export interface RfmOptions {
-  txTable: string;
+  /** Per-customer totals (see customerTotals.ts). */
+  totalsTable: string;
   outTable: string;
-  /** A one-row table with the `as_of` DATE (values reach SQL through parameters, not text). */
+  /** A one-row table with the `as_of` DATE. */
   paramsTable: string;
-  /** Count distinct order ids (when mapped) rather than distinct purchase days. */
-  hasOrderId: boolean;
 }
 
 /**
- * Per-customer RFM as of the date in `paramsTable`. Rows on or after
- * the as-of date are left out. A purchase is a row with a positive amount; refunds (negative
- * amounts) net against monetary but are not purchases. Customers with no purchase are not scored.
+ * RFM for every customer with at least one purchase before the as-of date.
  *
- * recency_days = as_of − last purchase day; frequency = distinct orders (order id, else purchase
- * day); monetary = net amount; avg_order_value = monetary / frequency. Scores: see scoring.ts.
+ * recency_days = as_of − last purchase day; frequency = orders with a purchase; monetary = net
+ * amount; avg_order_value = monetary / frequency. Scores: see scoring.ts. The 8-class scheme
+ * compares each customer with the customer means (R: fewer days than the mean is "high").
  */
 export function buildRfmSql(o: RfmOptions): string {
-  const orderKey = o.hasOrderId ? 'coalesce(order_id, CAST(day AS VARCHAR))' : 'day';
   return `CREATE OR REPLACE TABLE ${o.outTable} AS
 WITH params AS (SELECT as_of FROM ${o.paramsTable}),
-valid AS (
-  SELECT customer_id, CAST(ts AS DATE) AS day, amount, order_id
-  FROM ${o.txTable}, params
-  WHERE excluded_reason IS NULL AND CAST(ts AS DATE) < params.as_of
-),
-per_customer AS (
-  SELECT customer_id,
-    min(day) FILTER (WHERE amount > 0) AS first_purchase,
-    max(day) FILTER (WHERE amount > 0) AS last_purchase,
-    count(DISTINCT ${orderKey}) FILTER (WHERE amount > 0) AS frequency,
-    sum(amount) AS monetary_exact
-  FROM valid GROUP BY customer_id
-),
 measured AS (
   SELECT customer_id, first_purchase, last_purchase,
     CAST(params.as_of - last_purchase AS INTEGER) AS recency_days,
-    CAST(frequency AS INTEGER) AS frequency,
+    frequency,
     monetary_exact,
     CAST(monetary_exact AS DOUBLE) AS monetary,
     CAST(monetary_exact AS DOUBLE) / frequency AS avg_order_value
-  FROM per_customer, params
+  FROM ${o.totalsTable}, params
   WHERE frequency > 0
 ),
 scored AS (

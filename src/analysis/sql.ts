@@ -6,7 +6,7 @@ export function columnRef(index: number): string {
 
 /** Table names are ours (a prefix and a counter), never derived from user input. */
 export function tableName(
-  prefix: 'raw' | 'tx' | 'rfm' | 'rejects' | 'params',
+  prefix: 'raw' | 'tx' | 'totals' | 'rfm' | 'rejects' | 'params',
   datasetId: number,
 ): string {
   if (!Number.isInteger(datasetId) || datasetId < 0)

@@ -1,4 +1,5 @@
 import { tableFromIPC } from 'apache-arrow';
+import { tick } from 'svelte';
 import type { SortColumn } from '../analysis/customers';
 import { isComplete, type ColumnMapping } from '../analysis/mapping';
 import type { SegmentKey, SegmentScheme } from '../analysis/segments';
@@ -49,6 +50,18 @@ interface Replay {
 
 const PAGE_SIZE = 50;
 
+/** Milliseconds spent in each step of the last load, from file chosen to segments on screen. */
+export interface LoadTimings {
+  rows: number;
+  readMs: number;
+  loadMs: number;
+  analyseMs: number;
+  firstPageMs: number;
+  totalMs: number;
+}
+
+const nextFrame = () => new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
+
 /** Generous limits; a hung engine is caught sooner by the client's heartbeat. */
 function timeoutFor(bytes: number): number {
   return 60_000 + (bytes / 100e6) * 60_000;
@@ -85,10 +98,14 @@ export class Session {
   });
   customerRows = $state<CustomerRow[]>([]);
   customerTotal = $state(0);
+  lastTimings = $state<LoadTimings | null>(null);
+  /** Warm-up rounds the engine completed in the background (see workers/warmUp.ts). */
+  warmUpRounds = $state<number | null>(null);
 
   fmt = $derived(formatters(this.locale));
 
   private operation: AbortController | null = null;
+  private warmedUp = false;
 
   constructor(private readonly engine: EngineClient) {
     engine.onRestart = () => this.recoverFromRestart();
@@ -137,6 +154,7 @@ export class Session {
   /** Read, load and (when every required column is recognised) analyse a source. */
   async load(source: Source, replay: Replay | null = null): Promise<void> {
     const op = this.begin();
+    const started = performance.now();
     try {
       const name = sourceName(source);
       this.stage = { key: 'stage.reading', params: { name } };
@@ -151,6 +169,7 @@ export class Session {
         this.stage = { key: 'stage.starting', params: {} };
         await this.engine.ready;
       }
+      const read = performance.now();
       const loaded = await this.engine.call(
         (api) => api.loadCsv(transfer(bytes, [bytes.buffer]), name, proxy(this.onStage)),
         { timeoutMs: timeoutFor(bytes.length) },
@@ -159,6 +178,7 @@ export class Session {
         void this.drop(loaded.datasetId);
         throw new EngineError('cancelled');
       }
+      const parsed = performance.now();
       const mapping = replay?.mapping ?? loaded.guess;
       if (!isComplete(mapping)) {
         if (this.staged) void this.drop(this.staged.loaded.datasetId);
@@ -166,7 +186,23 @@ export class Session {
         this.finish(op);
         return;
       }
-      await this.analyse({ loaded, source }, mapping, replay?.asOf ?? null, op);
+      const { analysedAt } = await this.analyse(
+        { loaded, source },
+        mapping,
+        replay?.asOf ?? null,
+        op,
+      );
+      await tick();
+      await nextFrame();
+      const shown = performance.now();
+      this.lastTimings = {
+        rows: loaded.rowCount,
+        readMs: read - started,
+        loadMs: parsed - read,
+        analyseMs: analysedAt - parsed,
+        firstPageMs: shown - analysedAt,
+        totalMs: shown - started,
+      };
     } catch (e) {
       this.fail(e, op);
     }
@@ -248,7 +284,7 @@ export class Session {
     mapping: ColumnMapping,
     asOf: string | null,
     op: AbortController,
-  ): Promise<void> {
+  ): Promise<{ analysedAt: number }> {
     const result = await this.engine.call(
       (api) =>
         api.analyse(
@@ -260,6 +296,7 @@ export class Session {
       { timeoutMs: timeoutFor(target.loaded.rowCount * 50) },
     );
     if (op.signal.aborted) throw new EngineError('cancelled');
+    const analysedAt = performance.now();
     const previous = this.current;
     if (previous && previous.loaded.datasetId !== target.loaded.datasetId)
       void this.drop(previous.loaded.datasetId);
@@ -268,6 +305,17 @@ export class Session {
     this.page = { segment: null, sort: 'monetary', descending: true, offset: 0 };
     await this.fetchPage();
     this.finish(op);
+    if (!this.warmedUp) {
+      // The first screen is up: pay the engine's warm-up now rather than on the analyst's big file.
+      this.warmedUp = true;
+      void this.engine
+        .call((api) => api.warmUp(), { timeoutMs: 120_000 })
+        .then(
+          (rounds) => (this.warmUpRounds = rounds),
+          () => (this.warmUpRounds = 0),
+        );
+    }
+    return { analysedAt };
   }
 
   private async fetchPage(): Promise<void> {

@@ -1,0 +1,68 @@
+// Native DuckDB baseline: the same load and analysis SQL the app runs, on one thread.
+// Bundled by bench/run.mjs with rolldown and run in Node; prints one JSON line per run. Type-checked
+// only here (its package is installed on demand, outside the root lockfile).
+import { DuckDBInstance } from '@duckdb/node-api';
+import { EMPTY_MAPPING } from '../../src/analysis/mapping';
+import {
+  exclusionCountsSql,
+  rfmGridSql,
+  segmentSummarySql,
+  summarySql,
+} from '../../src/analysis/reports';
+import { buildCustomerTotalsSql } from '../../src/analysis/customerTotals';
+import { buildRfmSql } from '../../src/analysis/rfm';
+import { paramsTableSql } from '../../src/analysis/sql';
+import { buildTransactionsSql, defaultAsOfSql } from '../../src/analysis/transactions';
+import { loadCsvSql } from '../../src/ingest/csv';
+import { profileSqlBatches } from '../../src/ingest/profile';
+
+const [file, runs = '3'] = process.argv.slice(2);
+if (!file) throw new Error('usage: native.mjs FILE [RUNS]');
+
+for (let run = 0; run < Number(runs); run++) {
+  const instance = await DuckDBInstance.create(':memory:', { threads: '1' });
+  const conn = await instance.connect();
+  const t0 = performance.now();
+  await conn.run(loadCsvSql(file, 'raw_1', 'rejects_1'));
+  for (const sql of profileSqlBatches('raw_1', 3)) await conn.run(sql);
+  const loaded = performance.now();
+  const mapping = { ...EMPTY_MAPPING, customerId: 0, orderDate: 1, amount: 2 };
+  await conn.run(
+    buildTransactionsSql({
+      rawTable: 'raw_1',
+      outTable: 'tx_1',
+      mapping,
+      dateFamily: 'ymd',
+      decimal: '.',
+    }),
+  );
+  await conn.run(exclusionCountsSql('tx_1'));
+  const asOf = String(
+    (await conn.runAndReadAll(defaultAsOfSql('tx_1'))).getRowObjectsJS()[0]?.as_of,
+  );
+  const params = await conn.prepare(paramsTableSql('params_1'));
+  params.bindVarchar(1, asOf);
+  await params.run();
+  await conn.run(
+    buildCustomerTotalsSql({
+      txTable: 'tx_1',
+      outTable: 'totals_1',
+      paramsTable: 'params_1',
+      hasOrderId: false,
+    }),
+  );
+  await conn.run(
+    buildRfmSql({ totalsTable: 'totals_1', outTable: 'rfm_1', paramsTable: 'params_1' }),
+  );
+  await conn.run(summarySql('tx_1', 'totals_1', 'rfm_1', 'params_1'));
+  await conn.run(segmentSummarySql('rfm_1', 'rfm11'));
+  await conn.run(rfmGridSql('rfm_1', 'rfm11'));
+  const analysed = performance.now();
+  const customers = (
+    await conn.runAndReadAll('SELECT count(*)::INTEGER AS n FROM rfm_1')
+  ).getRowObjectsJS()[0]?.n;
+  console.log(
+    JSON.stringify({ run, loadMs: loaded - t0, analyseMs: analysed - loaded, customers }),
+  );
+  conn.closeSync();
+}

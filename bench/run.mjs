@@ -1,0 +1,229 @@
+// `npm run bench`: load + RFM on 1M- and 5M-row order files, in headless Chromium against the
+// production build (engine start, file → table, analysis, first page on screen, result to the main
+// thread, peak memory), and the same SQL in native DuckDB on one thread as the baseline.
+// Prints a table and writes bench/results/load-rfm.json.
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, provisionChromium } from '../scripts/lib/chromium.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const SIZES = (process.env.BENCH_SIZES ?? '1m,5m').split(',');
+const PORT = 4175;
+const ROWS = { '1m': 1_000_000, '5m': 5_000_000 };
+
+const sh = (cmd, args, opts = {}) =>
+  execFileSync(cmd, args, { cwd: root, stdio: 'inherit', ...opts });
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const round = (x, digits = 0) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+function medians(runs) {
+  const out = {};
+  for (const key of Object.keys(runs[0]))
+    if (typeof runs[0][key] === 'number') out[key] = round(median(runs.map((r) => r[key])), 1);
+  return out;
+}
+
+/** Resident memory of the browser's renderer processes (the page and its workers), in MB. */
+function rendererRssMb(browserPid) {
+  const ps = execFileSync('ps', ['-eo', 'pid,ppid,rss,args'], { encoding: 'utf8' });
+  let kb = 0;
+  for (const line of ps.split('\n').slice(1)) {
+    const [pid, ppid, rss, ...args] = line.trim().split(/\s+/);
+    if (!pid) continue;
+    const cmd = args.join(' ');
+    if (
+      cmd.includes('--type=renderer') &&
+      (ppid === String(browserPid) || cmd.includes('chromium'))
+    )
+      kb += Number(rss);
+  }
+  return kb / 1024;
+}
+
+async function waitForServer(url) {
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+async function browserRun(browser, file, rows) {
+  const page = await browser.newPage();
+  const t0 = Date.now();
+  await page.goto(`http://localhost:${PORT}/`);
+  await page.waitForFunction(() => window.valuemap?.session.status === 'ready', null, {
+    timeout: 120_000,
+  });
+  const engineStartMs = await page.evaluate(() => window.valuemap.session.engineInfo.startMs);
+  const firstScreenMs = Date.now() - t0;
+
+  let peakMb = 0;
+  const sampler = setInterval(
+    () => (peakMb = Math.max(peakMb, rendererRssMb(browser.process?.()?.pid))),
+    100,
+  );
+  await page.locator('[data-testid=file-input]').setInputFiles(file);
+  await page.waitForFunction((n) => window.valuemap.session.lastTimings?.rows === n, rows, {
+    timeout: 300_000,
+  });
+  const timings = await page.evaluate(() => ({ ...window.valuemap.session.lastTimings }));
+  const transfer = await page.evaluate(async () => {
+    const { session, engine } = window.valuemap;
+    const id = session.current.loaded.datasetId;
+    const t = performance.now();
+    const bytes = await engine.call((api) => api.allCustomers(id), { timeoutMs: 120_000 });
+    return { ms: performance.now() - t, bytes: bytes.length };
+  });
+  clearInterval(sampler);
+  const customers = Number(await page.getByTestId('customer-count').textContent());
+  await page.close();
+  return {
+    engineStartMs,
+    firstScreenMs,
+    readMs: timings.readMs,
+    loadMs: timings.loadMs,
+    analyseMs: timings.analyseMs,
+    firstPageMs: timings.firstPageMs,
+    fileToSegmentsMs: timings.totalMs,
+    resultToMainMs: transfer.ms,
+    resultBytes: transfer.bytes,
+    peakRendererMb: peakMb,
+    warmUpRounds,
+    customers,
+  };
+}
+
+function nativeRuns(file) {
+  const out = execFileSync('node', ['bench/native/dist/native.mjs', file, String(RUNS)], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  return out
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+}
+
+// 1. Inputs and builds.
+sh('node', [
+  'scripts/generate-bench-data.mjs',
+  ...(SIZES.length === 1 ? ['--only', SIZES[0]] : []),
+]);
+sh('npm', ['run', '--silent', 'build']);
+if (!existsSync(`${root}bench/native/node_modules/@duckdb/node-api`)) {
+  sh('npm', ['install', '--no-package-lock', '--no-audit', '--no-fund'], {
+    cwd: `${root}bench/native`,
+  });
+}
+// Bundled beside its node_modules, so Node resolves @duckdb/node-api from bench/native.
+sh('npx', [
+  'rolldown',
+  'bench/native/native.ts',
+  '--file',
+  'bench/native/dist/native.mjs',
+  '--format',
+  'esm',
+  '--platform',
+  'node',
+  '--external',
+  '@duckdb/node-api',
+]);
+
+// 2. Browser runs against the production build, served plainly.
+const { path: executablePath } = await provisionChromium();
+const server = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort'], {
+  cwd: root,
+  stdio: 'ignore',
+  detached: true,
+});
+const results = { browser: {}, native: {} };
+try {
+  await waitForServer(`http://localhost:${PORT}/`);
+  const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+  const chromiumVersion = browser.version();
+  for (const size of SIZES) {
+    const file = `${root}bench/data/orders-${size}.csv`;
+    const runs = [];
+    for (let i = 0; i < RUNS; i++) {
+      runs.push(await browserRun(browser, file, ROWS[size]));
+      console.log(
+        `browser ${size} run ${i + 1}:`,
+        JSON.stringify(runs.at(-1), (k, v) => (typeof v === 'number' ? round(v) : v)),
+      );
+    }
+    results.browser[size] = { runs, median: medians(runs) };
+    const native = nativeRuns(file);
+    console.log(
+      `native ${size}:`,
+      JSON.stringify(native.map((r) => ({ load: round(r.loadMs), analyse: round(r.analyseMs) }))),
+    );
+    results.native[size] = { runs: native, median: medians(native) };
+  }
+  await browser.close();
+  results.chromium = chromiumVersion;
+} finally {
+  process.kill(-server.pid);
+}
+
+// 3. Report.
+const cpu = os.cpus();
+const report = {
+  date: new Date().toISOString(),
+  machine: {
+    cpu: cpu[0]?.model,
+    cores: cpu.length,
+    memoryGb: round(os.totalmem() / 2 ** 30, 1),
+    node: process.version,
+    chromium: results.chromium,
+    duckdbWasm: JSON.parse(
+      readFileSync(`${root}node_modules/@duckdb/duckdb-wasm/package.json`, 'utf8'),
+    ).version,
+  },
+  runsPerSize: RUNS,
+  notes:
+    'Medians of warm runs (the file chosen after the app finished its background warm-up), plus one cold run (file chosen as soon as the first screen is up). Browser figures come from the app itself (session.lastTimings): read = File → bytes; load = worker: decode, register, read_csv, profile; analyse = typing, RFM, summaries, segments, grid; firstPage = first customer page fetched and painted; fileToSegments = file chosen to segments on screen. Native = the same SQL builders in @duckdb/node-api, threads=1.',
+  sizes: Object.fromEntries(
+    SIZES.map((size) => {
+      const b = results.browser[size].median;
+      const n = results.native[size].median;
+      return [
+        size,
+        {
+          browser: b,
+          browserCold: results.browser[size].cold,
+          native: n,
+          ratio: {
+            load: round(b.loadMs / n.loadMs, 2),
+            analyse: round(b.analyseMs / n.analyseMs, 2),
+          },
+          runs: { browser: results.browser[size].runs, native: results.native[size].runs },
+        },
+      ];
+    }),
+  ),
+};
+mkdirSync(`${root}bench/results`, { recursive: true });
+writeFileSync(`${root}bench/results/load-rfm.json`, `${JSON.stringify(report, null, 2)}\n`);
+
+console.log(
+  `\nValueMap load + RFM — ${report.machine.cpu}, ${report.machine.cores} cores, Chromium ${report.machine.chromium}`,
+);
+console.log(
+  'size | engine start | file→table | analysis | first page | file→segments | result→main | peak MB | native load / analysis | ratio',
+);
+for (const [size, s] of Object.entries(report.sizes)) {
+  const b = s.browser;
+  console.log(
+    `${size} | ${b.engineStartMs} ms | ${b.loadMs} ms | ${b.analyseMs} ms | ${b.firstPageMs} ms | ${b.fileToSegmentsMs} ms (${round(s.browserCold.fileToSegmentsMs)}) | ${b.resultToMainMs} ms (${round(b.resultBytes / 2 ** 20, 1)} MB) | ${round(b.peakRendererMb)} | ${s.native.loadMs} / ${s.native.analyseMs} ms | ${s.ratio.load}× / ${s.ratio.analyse}×`,
+  );
+}
+console.log('\nwritten: bench/results/load-rfm.json');

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { EngineQueue } from '../../workers/engineQueue';
+import { syntheticOrders, warmUp } from '../../workers/warmUp';
+import { startEngine, utf8 } from './helpers/engine';
+
+describe('engine queue', () => {
+  it('runs jobs one at a time, in order', async () => {
+    const queue = new EngineQueue(await startEngine());
+    const order: string[] = [];
+    const a = queue.run(async (e) => {
+      const loaded = await e.loadCsv(
+        utf8('customer_id,order_date,amount\nA,2024-01-01,5\n'),
+        'a.csv',
+      );
+      order.push('a');
+      return loaded.datasetId;
+    });
+    const b = queue.run(async () => order.push('b'));
+    await Promise.all([a, b]);
+    expect(order).toEqual(['a', 'b']);
+  });
+
+  it('lets a foreground job pre-empt the warm-up, which then stops', async () => {
+    const queue = new EngineQueue(await startEngine());
+    const warming = warmUp(queue);
+    await new Promise((r) => setTimeout(r, 100)); // the warm-up is inside its first round
+    const started = performance.now();
+    const result = await queue.run(async (e) => {
+      const loaded = await e.loadCsv(
+        utf8('customer_id,order_date,amount\nA,2024-01-01,5\n'),
+        'real.csv',
+      );
+      return e.analyse(loaded.datasetId, loaded.guess, { asOf: null, scheme: 'rfm11' });
+    });
+    const waitedMs = performance.now() - started;
+    expect(result.summary.customers).toBe(1);
+    expect(await warming).toBe(0);
+    expect(waitedMs).toBeLessThan(1500);
+  });
+
+  it('warms up fully when left alone', async () => {
+    const queue = new EngineQueue(await startEngine());
+    expect(await warmUp(queue)).toBe(2);
+  });
+
+  it('makes synthetic orders the engine reads like a real export', () => {
+    const text = new TextDecoder().decode(syntheticOrders(3));
+    expect(text.split('\n')).toEqual([
+      'customer_id,order_date,amount',
+      'W0,2024-01-01,0.99',
+      'W0,2024-02-08,1.99',
+      'W0,2024-03-15,2.99',
+    ]);
+  });
+});

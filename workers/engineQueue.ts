@@ -1,0 +1,45 @@
+import type { Engine } from './engine';
+
+type Priority = 'foreground' | 'background';
+
+/**
+ * Runs engine work one job at a time (a DuckDB connection takes one statement at a time, and a
+ * job's statements belong together). A foreground job that arrives while background work runs
+ * asks that work to stop, so warming the engine up never delays the analyst.
+ */
+export class EngineQueue {
+  private tail: Promise<unknown> = Promise.resolve();
+  private running: Priority | null = null;
+  private preempted = false;
+
+  constructor(private readonly engine: Engine) {}
+
+  run<T>(job: (engine: Engine) => Promise<T> | T, priority: Priority = 'foreground'): Promise<T> {
+    if (priority === 'foreground' && this.running === 'background') {
+      this.preempted = true;
+      this.engine.cancel();
+    }
+    const result = this.tail.then(async () => {
+      this.running = priority;
+      this.preempted = false;
+      this.engine.beginWork();
+      try {
+        return await job(this.engine);
+      } finally {
+        this.running = null;
+      }
+    });
+    this.tail = result.catch(() => {});
+    return result;
+  }
+
+  /** For background jobs: stop between steps once foreground work is waiting. */
+  get shouldYield(): boolean {
+    return this.preempted;
+  }
+
+  /** The analyst's cancel: stops whatever runs now. */
+  cancel(): void {
+    this.engine.cancel();
+  }
+}
