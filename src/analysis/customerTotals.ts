@@ -19,9 +19,9 @@ export function buildCustomerTotalsSql(o: CustomerTotalsOptions): string {
   return `CREATE OR REPLACE TABLE ${o.outTable} AS
 WITH params AS (SELECT as_of FROM ${o.paramsTable}),
 valid AS (
-  SELECT customer_id, CAST(ts AS DATE) AS day, amount, order_id
+  SELECT customer_id, day, amount, order_id
   FROM ${o.txTable}, params
-  WHERE excluded_reason IS NULL AND CAST(ts AS DATE) < params.as_of
+  WHERE excluded_reason IS NULL AND day < params.as_of
 ),
 per_order AS (
   SELECT customer_id,

@@ -18,10 +18,10 @@ export function summarySql(
 rows AS (
   SELECT count(*) AS rows_read,
     count(*) FILTER (WHERE excluded_reason IS NULL) AS rows_valid,
-    count(*) FILTER (WHERE excluded_reason IS NULL AND CAST(ts AS DATE) >= params.as_of) AS rows_after_as_of,
-    count(*) FILTER (WHERE excluded_reason IS NULL AND CAST(ts AS DATE) < params.as_of AND amount < 0) AS refund_rows,
-    min(CAST(ts AS DATE)) FILTER (WHERE excluded_reason IS NULL AND CAST(ts AS DATE) < params.as_of) AS first_day,
-    max(CAST(ts AS DATE)) FILTER (WHERE excluded_reason IS NULL AND CAST(ts AS DATE) < params.as_of) AS last_day
+    count(*) FILTER (WHERE excluded_reason IS NULL AND day >= params.as_of) AS rows_after_as_of,
+    count(*) FILTER (WHERE excluded_reason IS NULL AND day < params.as_of AND amount < 0) AS refund_rows,
+    min(day) FILTER (WHERE excluded_reason IS NULL AND day < params.as_of) AS first_day,
+    max(day) FILTER (WHERE excluded_reason IS NULL AND day < params.as_of) AS last_day
   FROM ${txTable}, params GROUP BY ALL
 )
 SELECT rows_read, rows_valid, rows_after_as_of, refund_rows,

@@ -1,4 +1,4 @@
-import { quintileScoreSql } from './scoring';
+import { quintileScoresSql } from './scoring';
 import { cn8CaseSql, rfm11CaseSql } from './segments';
 
 export interface RfmOptions {
@@ -23,28 +23,34 @@ measured AS (
   SELECT customer_id, first_purchase, last_purchase,
     CAST(params.as_of - last_purchase AS INTEGER) AS recency_days,
     frequency,
-    monetary_exact,
-    CAST(monetary_exact AS DOUBLE) AS monetary,
-    CAST(monetary_exact AS DOUBLE) / frequency AS avg_order_value
+    monetary_exact
   FROM ${o.totalsTable}, params
   WHERE frequency > 0
 ),
-scored AS (
-  SELECT *,
-    ${quintileScoreSql('recency_days DESC')} AS r_score,
-    ${quintileScoreSql('frequency')} AS f_score,
-    ${quintileScoreSql('monetary_exact')} AS m_score,
-    recency_days < avg(recency_days) OVER () AS r_high,
-    frequency > avg(frequency) OVER () AS f_high,
-    monetary > avg(monetary) OVER () AS m_high
+r_scores AS (${quintileScoresSql('measured', 'recency_days', 'DESC')}),
+f_scores AS (${quintileScoresSql('measured', 'frequency', 'ASC')}),
+m_scores AS (${quintileScoresSql('measured', 'monetary_exact', 'ASC')}),
+means AS (
+  SELECT avg(recency_days) AS recency, avg(frequency) AS frequency, avg(CAST(monetary_exact AS DOUBLE)) AS monetary
   FROM measured
 ),
-with_fm AS (
-  SELECT *, ${quintileScoreSql('f_score + m_score')} AS fm_score FROM scored
-)
-SELECT customer_id, first_purchase, last_purchase, recency_days, frequency, monetary,
-  avg_order_value, r_score, f_score, m_score, fm_score,
-  ${rfm11CaseSql('r_score', 'fm_score')} AS segment_rfm11,
+scored AS (
+  SELECT c.*, r.score AS r_score, f.score AS f_score, m.score AS m_score, f.score + m.score AS fm_sum,
+    c.recency_days < means.recency AS r_high,
+    c.frequency > means.frequency AS f_high,
+    CAST(c.monetary_exact AS DOUBLE) > means.monetary AS m_high
+  FROM measured c
+  JOIN r_scores r ON r.v = c.recency_days
+  JOIN f_scores f ON f.v = c.frequency
+  JOIN m_scores m ON m.v = c.monetary_exact,
+  means
+),
+fm_scores AS (${quintileScoresSql('scored', 'fm_sum', 'ASC')})
+SELECT customer_id, first_purchase, last_purchase, recency_days, frequency,
+  CAST(monetary_exact AS DOUBLE) AS monetary,
+  CAST(monetary_exact AS DOUBLE) / frequency AS avg_order_value,
+  r_score, f_score, m_score, fm.score AS fm_score,
+  ${rfm11CaseSql('r_score', 'fm.score')} AS segment_rfm11,
   ${cn8CaseSql('r_high', 'f_high', 'm_high')} AS segment_cn8
-FROM with_fm`;
+FROM scored JOIN fm_scores fm ON fm.v = scored.fm_sum`;
 }

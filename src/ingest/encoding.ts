@@ -12,7 +12,13 @@ export function detectEncoding(bytes: Uint8Array): SourceEncoding {
   return isValidUtf8(bytes) ? 'utf-8' : 'gb18030';
 }
 
+function isAscii(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) if ((bytes[i] as number) > 0x7f) return false;
+  return true;
+}
+
 function isValidUtf8(bytes: Uint8Array): boolean {
+  if (isAscii(bytes)) return true; // most exports; spares decoding the whole file to a string
   try {
     new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     return true;

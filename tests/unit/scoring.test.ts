@@ -1,13 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { quintileScoreSql, quintileScores } from '../../src/analysis/scoring';
+import { quintileScoresSql, quintileScores } from '../../src/analysis/scoring';
 import { startSql } from './helpers/engine';
 
 async function sqlScores(values: readonly number[]): Promise<number[]> {
   const sql = await sqlRunner;
   const rows = values.map((v, i) => `(${i}, ${v})`).join(', ');
   const result = await sql.rows<{ i: number; s: number }>(
-    `SELECT i, ${quintileScoreSql('v')} AS s FROM (VALUES ${rows}) t(i, v) ORDER BY i`,
+    `WITH t(i, v) AS (VALUES ${rows}), scores AS (${quintileScoresSql('t', 'v', 'ASC')})
+     SELECT i, score AS s FROM t JOIN scores ON scores.v = t.v ORDER BY i`,
   );
   return result.map((r) => r.s);
 }
