@@ -21,6 +21,7 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const round = (x, digits = 0) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 function medians(runs) {
+  // Numbers only: per-statement logs stay in the runs.
   const out = {};
   for (const key of Object.keys(runs[0]))
     if (typeof runs[0][key] === 'number') out[key] = round(median(runs.map((r) => r[key])), 1);
@@ -94,6 +95,11 @@ async function browserRun(browser, file, rows, warm) {
     return { ms: performance.now() - t, bytes: bytes.length };
   });
   clearInterval(sampler);
+  const statements = await page.evaluate(async () =>
+    (await window.valuemap.engine.call((api) => api.statementLog(), { timeoutMs: 10_000 }))
+      .filter((s) => s.ms >= 5)
+      .map((s) => ({ ms: Math.round(s.ms), sql: s.sql.replace(/\s+/g, ' ').slice(0, 60) })),
+  );
   const customers = Number(await page.getByTestId('customer-count').textContent());
   await page.close();
   return {
@@ -109,6 +115,7 @@ async function browserRun(browser, file, rows, warm) {
     peakRendererMb: peakMb,
     warmUpRounds,
     customers,
+    statements,
   };
 }
 

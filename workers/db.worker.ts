@@ -20,6 +20,7 @@ import type {
   Stage,
 } from '../src/engine/types';
 import { Engine } from './engine';
+import type { StatementTiming } from './sqlRunner';
 import { EngineQueue } from './engineQueue';
 import { warmUp } from './warmUp';
 
@@ -114,6 +115,8 @@ const api = {
     transferred(
       await toOutcome(async () => withEngine((e) => e.exportCustomers(datasetId, request))),
     ),
+  statementLog: (): Promise<Outcome<StatementTiming[]>> =>
+    toOutcome(async () => withEngine((e) => e.statementLog())),
   drop: (datasetId: number): Promise<Outcome<void>> =>
     toOutcome(async () => withEngine((e) => e.drop(datasetId))),
 };

@@ -34,7 +34,7 @@ import { unpack } from '../src/ingest/container';
 import { detectEncoding, toUtf8 } from '../src/ingest/encoding';
 import { guessMapping } from '../src/ingest/headerGuess';
 import { profileSqlBatches, readProfile, type ProfiledColumn } from '../src/ingest/profile';
-import { SqlRunner, toRows } from './sqlRunner';
+import { SqlRunner, toRows, type StatementTiming } from './sqlRunner';
 
 export type StageListener = (stage: Stage) => void;
 
@@ -74,6 +74,11 @@ export class Engine {
 
   cancel(): void {
     this.sql.cancel();
+  }
+
+  /** The statements run lately, with their durations (oldest first). */
+  statementLog(): StatementTiming[] {
+    return [...this.sql.log];
   }
 
   /** Start of a unit of work: forget cancel requests that arrived before it. */

@@ -2,6 +2,14 @@ import type { DuckDBBindings } from 'duckdb-wasm-browser-blocking';
 import { tableFromIPC, type Table } from 'apache-arrow';
 import { EngineError } from '../src/engine/errors';
 
+/** Statements remembered by the log (what ran and how long it took). */
+const LOG_SIZE = 100;
+
+export interface StatementTiming {
+  sql: string;
+  ms: number;
+}
+
 /** How long the runner works before it yields, so the worker can hear "cancel" and "ping". */
 const YIELD_EVERY_MS = 50;
 
@@ -16,6 +24,8 @@ export class SqlRunner {
   private readonly conn: number;
   private cancelRequested = false;
   private lastYield = Date.now();
+  /** The last LOG_SIZE statements run, oldest first. */
+  readonly log: StatementTiming[] = [];
 
   constructor(private readonly db: DuckDBBindings) {
     this.conn = db.connect().useUnsafe((_bindings: DuckDBBindings, id: number) => id);
@@ -38,6 +48,7 @@ export class SqlRunner {
   async run(sql: string): Promise<Uint8Array> {
     await this.yieldIfDue();
     this.throwIfCancelled();
+    const started = performance.now();
     let header = this.db.startPendingQuery(this.conn, sql, false);
     while (header === null) {
       if (await this.yieldIfDue()) {
@@ -53,6 +64,7 @@ export class SqlRunner {
       chunks.push(batch);
       batch = this.db.fetchQueryResults(this.conn);
     }
+    this.remember(sql, started);
     return concatBytes(chunks);
   }
 
@@ -75,12 +87,19 @@ export class SqlRunner {
   /** A statement with `?` parameters, bound in order. */
   runWithParams(sql: string, params: readonly unknown[]): Uint8Array {
     this.throwIfCancelled();
+    const started = performance.now();
     const statement = this.db.createPrepared(this.conn, sql);
     try {
       return this.db.runPrepared(this.conn, statement, [...params]);
     } finally {
       this.db.closePrepared(this.conn, statement);
+      this.remember(sql, started);
     }
+  }
+
+  private remember(sql: string, started: number): void {
+    this.log.push({ sql, ms: performance.now() - started });
+    if (this.log.length > LOG_SIZE) this.log.shift();
   }
 
   async table(sql: string): Promise<Table> {

@@ -42,7 +42,8 @@ export interface CustomerPageOptions {
 
 /**
  * One page of customers. Parameters: segment key (or NULL for all), limit, offset.
- * customer_id breaks ties, so pages never overlap or skip.
+ * customer_id breaks ties, so pages never overlap or skip. No total here: a window count would
+ * stop DuckDB from keeping only the top rows (the segment sizes already give the total).
  */
 export function customerPageSql(o: CustomerPageOptions): string {
   if (!(SORTABLE_COLUMNS as readonly string[]).includes(o.sort))
@@ -52,8 +53,7 @@ export function customerPageSql(o: CustomerPageOptions): string {
   return `WITH params AS (SELECT CAST(? AS VARCHAR) AS segment, CAST(? AS INTEGER) AS lim, CAST(? AS INTEGER) AS off)
 SELECT customer_id, strftime(first_purchase, '%Y-%m-%d') AS first_purchase,
   strftime(last_purchase, '%Y-%m-%d') AS last_purchase, recency_days, frequency, monetary,
-  avg_order_value, r_score, f_score, m_score, fm_score, ${segment} AS segment,
-  count(*) OVER () AS total
+  avg_order_value, r_score, f_score, m_score, fm_score, ${segment} AS segment
 FROM ${o.rfmTable}, params
 WHERE params.segment IS NULL OR ${segment} = params.segment
 ORDER BY ${o.sort} ${dir}, customer_id

@@ -97,7 +97,15 @@ export class Session {
     offset: 0,
   });
   customerRows = $state<CustomerRow[]>([]);
-  customerTotal = $state(0);
+  /** Customers in the listed segment (or all): known from the analysis, so pages need no count. */
+  customerTotal = $derived.by(() => {
+    const result = this.current?.result;
+    if (!result) return 0;
+    const segment = this.page.segment;
+    return segment === null
+      ? result.summary.customers
+      : (result.segments.find((s) => s.segment === segment)?.customers ?? 0);
+  });
   lastTimings = $state<LoadTimings | null>(null);
   /** Warm-up rounds the engine completed in the background (see workers/warmUp.ts). */
   warmUpRounds = $state<number | null>(null);
@@ -332,9 +340,8 @@ export class Session {
     );
     const rows = tableFromIPC(bytes)
       .toArray()
-      .map((r) => r.toJSON() as CustomerRow & { total: number });
+      .map((r) => r.toJSON() as CustomerRow);
     this.customerRows = rows;
-    this.customerTotal = rows[0]?.total ?? 0;
   }
 
   private onStage = (stage: Stage) => {

@@ -119,3 +119,20 @@ test('cancel during a load keeps the previous data', async ({ page }) => {
   await chooseFile(page, fixture('orders-en.csv'));
   await expect(page.getByTestId('customer-count')).toHaveText('6');
 });
+
+test('a crashed engine is replaced and the data on screen reloaded', async ({ page }) => {
+  await page.goto('./');
+  await waitReady(page);
+  await chooseFile(page, fixture('orders-en.csv'));
+  await expect(page.getByTestId('customer-count')).toHaveText('6');
+  await waitReady(page);
+  // What the browser does when a worker dies: an error event on the Worker object.
+  await page.evaluate(() => {
+    const engine = window.valuemap?.engine as unknown as { worker: Worker };
+    engine.worker.dispatchEvent(new ErrorEvent('error', { message: 'simulated crash' }));
+  });
+  await expect(page.getByTestId('status')).toContainText('restarted');
+  await waitReady(page);
+  expect(await customerCount(page)).toBe('6');
+  await expect(page.getByTestId('customer-table')).toContainText('C006');
+});
