@@ -30,8 +30,7 @@ import type {
   Summary,
 } from '../src/engine/types';
 import { loadCsvSql } from '../src/ingest/csv';
-import { unpack } from '../src/ingest/container';
-import { detectEncoding, toUtf8 } from '../src/ingest/encoding';
+import { decodeToUtf8 } from '../src/ingest/decode';
 import { guessMapping } from '../src/ingest/headerGuess';
 import { profileSqlBatches, readProfile, type ProfiledColumn } from '../src/ingest/profile';
 import { SqlRunner, toRows, type StatementTiming } from './sqlRunner';
@@ -92,69 +91,86 @@ export class Engine {
     onStage: StageListener = () => {},
   ): Promise<LoadedDataset> {
     this.sql.beginWork();
-    if (bytes.length === 0) throw new EngineError('empty_file', { file: fileName });
     const id = this.nextId++;
-    const file = `upload_${id}.csv`;
-    const raw = tableName('raw', id);
     onStage('decoding');
-    const text = await unpack(bytes, fileName);
-    if (text.length === 0) throw new EngineError('empty_file', { file: fileName });
-    const encoding = detectEncoding(text);
-    this.db.registerFileBuffer(file, toUtf8(text, encoding));
+    const { utf8, encoding } = await decodeToUtf8(bytes, fileName);
     try {
       onStage('parsing');
-      await this.sql.run(loadCsvSql(file, raw, tableName('rejects', id)));
-    } catch (e) {
-      this.dropTables(id);
-      if (e instanceof EngineError) throw e;
-      throw new EngineError('csv_unreadable', {
-        file: fileName,
-        message: readerMessage(errorMessage(e), file, fileName),
-      });
-    } finally {
-      this.db.dropFile(file); // the table holds the data now; free the copy
-    }
-    try {
-      const names = (await this.sql.rows<{ column_name: string }>(`DESCRIBE ${raw}`)).map(
-        (c) => c.column_name,
-      );
-      const { n: rowCount } = await this.sql.row<{ n: number }>(`SELECT count(*) AS n FROM ${raw}`);
-      if (rowCount === 0) {
-        const malformed = await this.malformedRows(id);
-        if (malformed) {
-          const line = malformed.samples[0];
-          throw new EngineError('all_rows_malformed', {
-            file: fileName,
-            rows: malformed.rows,
-            line: line?.sourceRow ?? null,
-            text: line?.rawLine ?? null,
-          });
-        }
-        throw new EngineError('no_rows', { file: fileName, columns: names });
-      }
+      await this.readCsv(id, utf8, fileName);
+      const { names, rowCount } = await this.describe(id, fileName);
       onStage('profiling');
-      const counts: Record<string, number> = {};
-      for (const batch of profileSqlBatches(raw, names.length))
-        Object.assign(counts, await this.sql.row<Record<string, number>>(batch));
-      const columns = readProfile(names, counts);
-      const guess = guessMapping(columns);
-      const preview = (await this.sql.table(`SELECT * FROM ${raw} LIMIT ${PREVIEW_ROWS}`))
-        .toArray()
-        .map((row) => names.map((n) => (row[n] ?? null) as string | null));
-      this.datasets.set(id, { id, columns, analysed: false });
+      const columns = await this.profile(id, names);
       if (!columns.some((c) => c.dateShare > 0) || !columns.some((c) => c.numberShare > 0)) {
-        this.drop(id);
         throw new EngineError('no_usable_columns', {
           file: fileName,
           columns: names,
           lacks: columns.some((c) => c.dateShare > 0) ? 'amount' : 'date',
         });
       }
-      return { datasetId: id, fileName, encoding, rowCount, columns, guess, preview };
+      const preview = (
+        await this.sql.table(`SELECT * FROM ${tableName('raw', id)} LIMIT ${PREVIEW_ROWS}`)
+      )
+        .toArray()
+        .map((row) => names.map((n) => (row[n] ?? null) as string | null));
+      this.datasets.set(id, { id, columns, analysed: false });
+      return {
+        datasetId: id,
+        fileName,
+        encoding,
+        rowCount,
+        columns,
+        guess: guessMapping(columns),
+        preview,
+      };
     } catch (e) {
-      if (!this.datasets.has(id)) this.dropTables(id);
+      this.dropTables(id);
       throw e;
     }
+  }
+
+  /** The registered text into `raw_<id>`; DuckDB's complaint, if any, becomes a user error. */
+  private async readCsv(id: number, utf8: Uint8Array, fileName: string): Promise<void> {
+    const file = `upload_${id}.csv`;
+    this.db.registerFileBuffer(file, utf8);
+    try {
+      await this.sql.run(loadCsvSql(file, tableName('raw', id), tableName('rejects', id)));
+    } catch (e) {
+      if (e instanceof EngineError) throw e;
+      const message = readerMessage(errorMessage(e), file, fileName);
+      throw new EngineError('csv_unreadable', { file: fileName, message });
+    } finally {
+      this.db.dropFile(file); // the table holds the data now; free the copy
+    }
+  }
+
+  /** Column names and row count; a table without rows is explained (header only, or all malformed). */
+  private async describe(
+    id: number,
+    fileName: string,
+  ): Promise<{ names: string[]; rowCount: number }> {
+    const raw = tableName('raw', id);
+    const names = (await this.sql.rows<{ column_name: string }>(`DESCRIBE ${raw}`)).map(
+      (c) => c.column_name,
+    );
+    const { n: rowCount } = await this.sql.row<{ n: number }>(`SELECT count(*) AS n FROM ${raw}`);
+    if (rowCount > 0) return { names, rowCount };
+    const malformed = await this.malformedRows(id);
+    if (!malformed) throw new EngineError('no_rows', { file: fileName, columns: names });
+    const line = malformed.samples[0];
+    throw new EngineError('all_rows_malformed', {
+      file: fileName,
+      rows: malformed.rows,
+      line: line?.sourceRow ?? null,
+      text: line?.rawLine ?? null,
+    });
+  }
+
+  private async profile(id: number, names: string[]): Promise<ProfiledColumn[]> {
+    const counts: Record<string, number> = {};
+    for (const batch of profileSqlBatches(tableName('raw', id), names.length)) {
+      Object.assign(counts, await this.sql.row<Record<string, number>>(batch));
+    }
+    return readProfile(names, counts);
   }
 
   async analyse(

@@ -41,7 +41,8 @@ export interface CustomerPageOptions {
 }
 
 /**
- * One page of customers. Parameters: segment key (or NULL for all), limit, offset.
+ * One page of customers. Parameters: $1 segment key (or NULL for all), $2 limit, $3 offset. No
+ * subquery or join in the way, so DuckDB keeps only the top rows instead of sorting them all.
  * customer_id breaks ties, so pages never overlap or skip. No total here: a window count would
  * stop DuckDB from keeping only the top rows (the segment sizes already give the total).
  */
@@ -50,14 +51,13 @@ export function customerPageSql(o: CustomerPageOptions): string {
     throw new Error(`Cannot sort by ${o.sort}`);
   const dir = o.descending ? 'DESC' : 'ASC';
   const segment = segmentColumn(o.scheme);
-  return `WITH params AS (SELECT CAST(? AS VARCHAR) AS segment, CAST(? AS INTEGER) AS lim, CAST(? AS INTEGER) AS off)
-SELECT customer_id, strftime(first_purchase, '%Y-%m-%d') AS first_purchase,
+  return `SELECT customer_id, strftime(first_purchase, '%Y-%m-%d') AS first_purchase,
   strftime(last_purchase, '%Y-%m-%d') AS last_purchase, recency_days, frequency, monetary,
   avg_order_value, r_score, f_score, m_score, fm_score, ${segment} AS segment
-FROM ${o.rfmTable}, params
-WHERE params.segment IS NULL OR ${segment} = params.segment
+FROM ${o.rfmTable}
+WHERE CAST($1 AS VARCHAR) IS NULL OR ${segment} = $1
 ORDER BY ${o.sort} ${dir}, customer_id
-LIMIT (SELECT lim FROM params) OFFSET (SELECT off FROM params)`;
+LIMIT $2 OFFSET $3`;
 }
 
 function segmentLabelCase(column: string, locale: Locale): string {

@@ -297,7 +297,7 @@ export class Session {
       (api) =>
         api.analyse(
           target.loaded.datasetId,
-          mapping,
+          $state.snapshot(mapping), // reactive proxies cannot cross postMessage
           { asOf, scheme: this.scheme },
           proxy(this.onStage),
         ),
