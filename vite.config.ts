@@ -16,7 +16,7 @@ export default defineConfig({
     alias: [{ find: /^duckdb-wasm-browser-blocking$/, replacement: duckdbBrowserBlocking }],
   },
   // Without the exclusion the dev server re-optimises DuckDB and reloads mid-upload.
-  optimizeDeps: { exclude: ['@duckdb/duckdb-wasm'] },
+  optimizeDeps: { exclude: ['@duckdb/duckdb-wasm', 'duckdb-wasm-browser-blocking'] },
   worker: { format: 'es' },
   build: { target: 'es2022', chunkSizeWarningLimit: 2000 },
   test: {
