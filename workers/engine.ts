@@ -312,10 +312,12 @@ export class Engine {
   async exportCustomers(datasetId: number, request: ExportRequest): Promise<Uint8Array> {
     this.sql.beginWork();
     const file = `export_${datasetId}.csv`;
-    await this.sql.run(
-      customersExportSql(this.analysedRfm(datasetId), request.scheme, request.locale, file),
-    );
+    // An empty registered buffer keeps the COPY in memory (Node's runtime would write to disk).
+    this.db.registerFileBuffer(file, new Uint8Array(0));
     try {
+      await this.sql.run(
+        customersExportSql(this.analysedRfm(datasetId), request.scheme, request.locale, file),
+      );
       const csv = this.db.copyFileToBuffer(file);
       const out = new Uint8Array(csv.length + 3);
       out.set([0xef, 0xbb, 0xbf]);

@@ -83,5 +83,5 @@ export function customersExportSql(
     ${segment} AS segment_key
   FROM ${rfmTable}
   ORDER BY monetary DESC, customer_id
-) TO ${constantLiteral(fileName)} (HEADER, DELIMITER ',')`;
+) TO ${constantLiteral(fileName)} (HEADER, DELIMITER ',', USE_TMP_FILE false)`;
 }

@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EMPTY_MAPPING } from '../../src/analysis/mapping';
 import { EngineError } from '../../src/engine/errors';
@@ -43,6 +44,8 @@ describe('engine pipeline', () => {
   it('starts with the export header automation relies on', async () => {
     const { loaded } = await analyse('customer_id,date,amount\nA,2024-01-01,5\n');
     const bytes = await engine.exportCustomers(loaded.datasetId, { scheme: 'rfm11', locale: 'en' });
+    // The export stays in memory: nothing is written to the disk of the process running the engine.
+    expect(readdirSync('.').filter((f) => f.includes(`export_${loaded.datasetId}`))).toEqual([]);
     expect(new TextDecoder().decode(bytes.slice(3)).split('\n')[0]).toMatch(
       /^customer_id,first_purchase,last_purchase,recency_days,frequency,monetary,avg_order_value,r_score,f_score,m_score,segment/,
     );
