@@ -148,12 +148,15 @@ export class Session {
     );
     const chosen = name === null ? fallback : samples.find((s) => s.name === name);
     if (!chosen) {
-      if (fallback) await this.load({ kind: 'sample', sample: fallback });
+      // Say so at once, and show the default sample meanwhile (the first screen is never empty).
+      const loading = fallback
+        ? this.load({ kind: 'sample', sample: fallback })
+        : Promise.resolve();
       this.error = {
         code: 'sample_unknown',
         details: { name: name ?? '', names: samples.map((s) => s.name).join(', ') },
       };
-      this.status = 'error';
+      await loading;
       return;
     }
     await this.load({ kind: 'sample', sample: chosen });
