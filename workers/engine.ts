@@ -1,5 +1,4 @@
 import type { DuckDBBindings } from 'duckdb-wasm-browser-blocking';
-import { tableFromIPC } from 'apache-arrow';
 import { customerPageSql, customersExportSql } from '../src/analysis/customers';
 import { FIELDS, missingFields, type ColumnMapping } from '../src/analysis/mapping';
 import {
@@ -33,13 +32,22 @@ import { loadCsvSql } from '../src/ingest/csv';
 import { decodeToUtf8 } from '../src/ingest/decode';
 import { guessMapping } from '../src/ingest/headerGuess';
 import { profileSqlBatches, readProfile, type ProfiledColumn } from '../src/ingest/profile';
-import { SqlRunner, toRows, type StatementTiming } from './sqlRunner';
+import { SqlRunner, type StatementTiming } from './sqlRunner';
 
 export type StageListener = (stage: Stage) => void;
+
+/** Rows typed with one mapping: what an analysis under another as-of date can reuse. */
+interface TypedRows {
+  mapping: ColumnMapping;
+  exclusions: Exclusion[];
+  /** The default as-of date; null when no row is usable. */
+  lastDayPlusOne: string | null;
+}
 
 interface Dataset {
   id: number;
   columns: ProfiledColumn[];
+  typed: TypedRows | null;
   analysed: boolean;
 }
 
@@ -112,7 +120,7 @@ export class Engine {
       )
         .toArray()
         .map((row) => names.map((n) => (row[n] ?? null) as string | null));
-      this.datasets.set(id, { id, columns, analysed: false });
+      this.datasets.set(id, { id, columns, typed: null, analysed: false });
       return {
         datasetId: id,
         fileName,
@@ -182,25 +190,10 @@ export class Engine {
     this.sql.beginWork();
     const dataset = this.dataset(datasetId);
     this.checkMapping(dataset, mapping);
-    const [raw, tx, totals, rfm, params] = (['raw', 'tx', 'totals', 'rfm', 'params'] as const).map(
-      (p) => tableName(p, datasetId),
-    ) as [string, string, string, string, string];
-    const dateColumn = dataset.columns[mapping.orderDate ?? -1];
-    const amountColumn = dataset.columns[mapping.amount ?? mapping.unitPrice ?? -1];
-    onStage('typing');
-    await this.sql.run(
-      buildTransactionsSql({
-        rawTable: raw,
-        outTable: tx,
-        mapping,
-        dateFamily: dateColumn?.dateFamily ?? 'ymd',
-        decimal: amountColumn?.decimal ?? '.',
-      }),
-    );
-    const exclusions = await this.exclusions(datasetId, mapping);
-    const { as_of: lastDayPlusOne } = await this.sql.row<{ as_of: string | null }>(
-      defaultAsOfSql(tx),
-    );
+    const [tx, totals, rfm, params] = (['tx', 'totals', 'rfm', 'params'] as const).map((p) =>
+      tableName(p, datasetId),
+    ) as [string, string, string, string];
+    const { exclusions, lastDayPlusOne } = await this.typedRows(dataset, mapping, onStage);
     if (lastDayPlusOne === null) {
       throw new EngineError('no_valid_rows', {
         reasons: exclusions.map((x) => `${x.reason}:${x.rows}`),
@@ -225,6 +218,35 @@ export class Engine {
     dataset.analysed = true;
     const view = await this.segmentView(datasetId, options.scheme);
     return { datasetId, asOf, mapping, summary, exclusions, ...view };
+  }
+
+  /** `tx_<id>` for this mapping: typed now, or kept from the last analysis when the mapping is the same. */
+  private async typedRows(
+    dataset: Dataset,
+    mapping: ColumnMapping,
+    onStage: StageListener,
+  ): Promise<TypedRows> {
+    if (dataset.typed && FIELDS.every((f) => dataset.typed?.mapping[f] === mapping[f]))
+      return dataset.typed;
+    dataset.typed = null;
+    dataset.analysed = false;
+    const tx = tableName('tx', dataset.id);
+    const dateColumn = dataset.columns[mapping.orderDate ?? -1];
+    const amountColumn = dataset.columns[mapping.amount ?? mapping.unitPrice ?? -1];
+    onStage('typing');
+    await this.sql.run(
+      buildTransactionsSql({
+        rawTable: tableName('raw', dataset.id),
+        outTable: tx,
+        mapping,
+        dateFamily: dateColumn?.dateFamily ?? 'ymd',
+        decimal: amountColumn?.decimal ?? '.',
+      }),
+    );
+    const exclusions = await this.exclusions(dataset.id, mapping);
+    const { as_of } = await this.sql.row<{ as_of: string | null }>(defaultAsOfSql(tx));
+    dataset.typed = { mapping: { ...mapping }, exclusions, lastDayPlusOne: as_of };
+    return dataset.typed;
   }
 
   /** Segments and grid of an analysed dataset under another scheme, without re-scoring. */
@@ -427,13 +449,9 @@ export class Engine {
   }
 
   private async malformedRows(id: number): Promise<Exclusion | null> {
-    const rejects = tableName('rejects', id);
-    const exists = await this.sql.row<{ n: number }>(
-      `SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = '${rejects}'`,
-    );
-    if (exists.n === 0) return null;
     type Raw = { total: number; line: number; error_type: string; csv_line: string };
-    const rows = toRows<Raw>(tableFromIPC(await this.sql.run(malformedRowsSql(rejects))));
+    // store_rejects always creates the table, empty when every line was well-formed.
+    const rows = await this.sql.rows<Raw>(malformedRowsSql(tableName('rejects', id)));
     const first = rows[0];
     if (!first) return null;
     return {

@@ -118,7 +118,7 @@ export class SqlRunner {
 }
 
 /** Plain objects from an Arrow table; DECIMAL and 64-bit values become numbers. */
-export function toRows<T>(table: Table): T[] {
+function toRows<T>(table: Table): T[] {
   const names = table.schema.fields.map((f) => f.name);
   const out: T[] = [];
   for (const row of table) {

@@ -82,10 +82,6 @@ export class EngineClient {
       clearTimeout(timeout);
     }
   }
-
-  get remote(): Comlink.Remote<DbWorkerApi> {
-    return this.api;
-  }
 }
 
 export function proxy<T extends object>(fn: T): T {

@@ -17,7 +17,6 @@ export type EngineErrorCode =
   | 'unknown_dataset'
   | 'invalid_as_of'
   | 'engine_failed'
-  | 'engine_timeout'
   | 'engine_restarted';
 
 export type ErrorDetails = Record<string, string | number | string[] | null>;

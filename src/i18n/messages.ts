@@ -129,7 +129,6 @@ const en = {
   'error.unknown_dataset': 'That dataset is no longer loaded; please load the file again.',
   'error.invalid_as_of': 'The as-of date “{asOf}” is not a date (use YYYY-MM-DD).',
   'error.engine_failed': 'The analysis engine failed: {message}',
-  'error.engine_timeout': 'The analysis engine stopped responding and was restarted.',
   'error.engine_restarted':
     'The analysis engine stopped responding and was restarted; reloading your data.',
   'error.sample_unknown': 'There is no built-in sample called “{name}”. Available: {names}.',
@@ -258,7 +257,6 @@ const zh: Record<MessageKey, string> = {
   'error.unknown_dataset': '该数据已不在内存中，请重新加载文件。',
   'error.invalid_as_of': '分析基准日“{asOf}”不是有效日期（格式 YYYY-MM-DD）。',
   'error.engine_failed': '分析引擎出错：{message}',
-  'error.engine_timeout': '分析引擎无响应，已重新启动。',
   'error.engine_restarted': '分析引擎无响应，已重新启动；正在重新加载数据。',
   'error.sample_unknown': '没有名为“{name}”的示例数据。可用：{names}。',
 };

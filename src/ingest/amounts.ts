@@ -29,10 +29,13 @@ export function decimalSeparatorFrom(evidence: {
   return evidence.commaDecimals > evidence.pointDecimals ? ',' : '.';
 }
 
-/** SQL aggregates counting values that end in a point-decimal vs a comma-decimal part. */
-export function decimalEvidenceSql(textExpr: string): string {
+/**
+ * SQL aggregates counting values that end in a point-decimal vs a comma-decimal part, named
+ * `pointDecimals<suffix>` and `commaDecimals<suffix>`.
+ */
+export function decimalEvidenceSql(textExpr: string, suffix = ''): string {
   return [
-    String.raw`count(*) FILTER (WHERE regexp_matches(${textExpr}, '\.[0-9]{1,2}\s*\)?$')) AS pointDecimals`,
-    String.raw`count(*) FILTER (WHERE regexp_matches(${textExpr}, ',[0-9]{1,2}\s*\)?$')) AS commaDecimals`,
+    String.raw`count(*) FILTER (WHERE regexp_matches(${textExpr}, '\.[0-9]{1,2}\s*\)?$')) AS pointDecimals${suffix}`,
+    String.raw`count(*) FILTER (WHERE regexp_matches(${textExpr}, ',[0-9]{1,2}\s*\)?$')) AS commaDecimals${suffix}`,
   ].join(', ');
 }

@@ -33,7 +33,7 @@ export function profileSql(rawTable: string, from: number, to: number): string {
       parts.push(`count(${parseDateExpr(text, family)}) AS ${family}_${i}`);
     parts.push(`count(${parseAmountExpr(text, '.')}) AS point_numbers_${i}`);
     parts.push(`count(${parseAmountExpr(text, ',')}) AS comma_numbers_${i}`);
-    parts.push(decimalEvidenceSql(text).replace(/ AS (\w+)/g, ` AS $1_${i}`));
+    parts.push(decimalEvidenceSql(text, `_${i}`));
   }
   return `SELECT ${parts.join(',\n  ')} FROM (SELECT * FROM ${rawTable} LIMIT ${PROFILE_ROWS})`;
 }

@@ -111,6 +111,28 @@ describe('engine pipeline', () => {
     expect(a).toMatchObject({ recency_days: '19', frequency: '1', monetary: '10.0' });
   });
 
+  it('re-types rows only when the mapping changes, not when the as-of date does', async () => {
+    const csv =
+      'order_id,customer_id,order_date,amount\no1,A,2024-01-01,10\no2,A,2024-02-01,10\no3,B,2024-01-15,5\n';
+    const { loaded } = await analyse(csv);
+    const typings = () =>
+      engine.statementLog().filter((s) => s.sql.includes(`TABLE tx_${loaded.datasetId}`)).length;
+    expect(typings()).toBe(1);
+    const earlier = await engine.analyse(loaded.datasetId, loaded.guess, {
+      asOf: '2024-01-20',
+      scheme: 'rfm11',
+    });
+    expect(typings()).toBe(1);
+    expect(earlier.summary).toMatchObject({ customers: 2, rowsAfterAsOf: 1 });
+    const byDay = await engine.analyse(
+      loaded.datasetId,
+      { ...loaded.guess, orderId: null },
+      { asOf: null, scheme: 'rfm11' },
+    );
+    expect(typings()).toBe(2);
+    expect(byDay.summary.orders).toBe(3);
+  });
+
   it('classifies the 8-class scheme against the customer means', async () => {
     // Means: recency (1+1+30+30)/4 = 15.5 days, frequency 2, monetary 250.
     const csv = [
