@@ -21,6 +21,7 @@ export default defineConfig({
   build: { target: 'es2022', chunkSizeWarningLimit: 2000 },
   test: {
     include: ['tests/unit/**/*.test.ts'],
+    globalSetup: ['tests/setup/fixtures.ts'],
     environment: 'node',
     testTimeout: 30_000,
     hookTimeout: 60_000,
