@@ -56,6 +56,11 @@ export const HEADER_SYNONYMS: Record<Field, readonly string[]> = {
     '顾客id',
     '顾客编号',
     '顾客',
+    'kunde',
+    'kundennummer',
+    'kundenid',
+    'idclient',
+    'numeroclient',
   ],
   orderDate: [
     'invoicedate',
@@ -94,6 +99,15 @@ export const HEADER_SYNONYMS: Record<Field, readonly string[]> = {
     '创建时间',
     '日期',
     '时间',
+    '付款日期',
+    '支付日期',
+    '成交日期',
+    '订单创建时间',
+    'datum',
+    'bestelldatum',
+    'rechnungsdatum',
+    'datecommande',
+    'datefacture',
   ],
   amount: [
     'amount',
@@ -130,6 +144,11 @@ export const HEADER_SYNONYMS: Record<Field, readonly string[]> = {
     '实付款',
     '订单总额',
     '总价',
+    'betrag',
+    'umsatz',
+    'gesamtbetrag',
+    'montant',
+    'montantttc',
   ],
   quantity: [
     'quantity',
@@ -178,6 +197,39 @@ export const HEADER_SYNONYMS: Record<Field, readonly string[]> = {
     '发票号',
     '小票号',
   ],
+  // Not bare 商品: it sits inside 商品金额 and 商品数量, which name other roles.
+  product: [
+    'stockcode',
+    'description',
+    'sku',
+    'skuid',
+    'skucode',
+    'product',
+    'productid',
+    'productcode',
+    'productname',
+    'productdescription',
+    'item',
+    'itemcode',
+    'itemname',
+    'itemdescription',
+    'article',
+    'articleno',
+    '商品编码',
+    '商品编号',
+    '商品id',
+    '商品名称',
+    '商品名',
+    '商品标题',
+    '宝贝标题',
+    '宝贝名称',
+    '产品',
+    '产品名称',
+    '产品编码',
+    '产品编号',
+    '品名',
+    '货号',
+  ],
 };
 
 export function normaliseHeader(header: string): string {
@@ -206,6 +258,15 @@ function minContainedLength(synonym: string): number {
   return /^[a-z0-9]+$/.test(synonym) ? 6 : 2;
 }
 
+/**
+ * Whether a header names a date: an order-date synonym (日期 and 时间 also inside longer headers,
+ * 发货日期), or a header starting or ending with "date" (ship_date, date_paid; not update_count).
+ * Excel day numbers are read as dates only under such a header.
+ */
+export function isDateHeader(header: string): boolean {
+  return headerScore(header, 'orderDate') > 0 || /^date|date$/.test(normaliseHeader(header));
+}
+
 /** Content a column must show before a role is given to it. */
 function contentFits(field: Field, p: ColumnProfile): boolean {
   if (p.filledShare === 0) return false;
@@ -221,6 +282,8 @@ function contentFits(field: Field, p: ColumnProfile): boolean {
   }
 }
 
+const NUMBER_FIELDS: readonly Field[] = ['amount', 'quantity', 'unitPrice'];
+
 /** Roles are filled in this order when scores tie, so the scarce roles are taken first. */
 const FIELD_PRIORITY: readonly Field[] = [
   'orderDate',
@@ -229,6 +292,7 @@ const FIELD_PRIORITY: readonly Field[] = [
   'orderId',
   'quantity',
   'unitPrice',
+  'product',
 ];
 
 /**
@@ -259,6 +323,8 @@ export function guessMapping(columns: readonly ColumnProfile[]): ColumnMapping {
   if (mapping.orderDate === null) {
     const byContent = columns
       .filter((p) => !used.has(p.index) && p.filledShare > 0 && p.dateShare >= 0.9)
+      // A column named as a number (amount 20240305?) is not a date, whatever it holds.
+      .filter((p) => NUMBER_FIELDS.every((f) => headerScore(p.name, f) === 0))
       .sort((a, b) => b.dateShare - a.dateShare || a.index - b.index)[0];
     if (byContent) mapping.orderDate = byContent.index;
   }

@@ -58,6 +58,24 @@ describe('header guessing', () => {
     expect(headerScore(header, field)).toBe(100);
   });
 
+  it.each([
+    ['Kundennummer', 'customerId'],
+    ['Bestelldatum', 'orderDate'],
+    ['Datum', 'orderDate'],
+    ['date_commande', 'orderDate'],
+    ['Betrag', 'amount'],
+    ['Montant TTC', 'amount'],
+    ['付款日期', 'orderDate'],
+  ] as const)('recognises the European or Chinese header %s as %s', (header, field) => {
+    expect(headerScore(header, field)).toBe(100);
+  });
+
+  it('recognises headers with spaces around them, also full-width ones', () => {
+    expect(headerScore(' customer_id ', 'customerId')).toBe(100);
+    expect(headerScore('\u3000下单时间\u3000', 'orderDate')).toBe(100);
+    expect(headerScore('amount  ', 'amount')).toBe(100);
+  });
+
   it('normalises case, spaces, separators, brackets and full-width forms', () => {
     expect(normaliseHeader('  Customer ID ')).toBe('customerid');
     expect(normaliseHeader('Order-Date (UTC)')).toBe('orderdateutc');
@@ -90,6 +108,7 @@ describe('header guessing', () => {
       orderDate: 4,
       unitPrice: 5,
       customerId: 6,
+      product: 1, // the stock code (POST, M, …) rather than the description: the lower index wins
     });
     expect(missingFields(m)).toEqual([]);
   });
@@ -115,6 +134,15 @@ describe('header guessing', () => {
     expect(m.orderDate).toBe(2); // "date" holds no dates; "when" does
     expect(m.amount).toBeNull(); // "amount" holds no numbers
     expect(missingFields(m)).toEqual(['amount']);
+  });
+
+  it('never takes a column named as a number for the date, whatever it holds', () => {
+    // 20240305-like amounts read as compact dates; the header says what they are.
+    const m = guessMapping(columns({ member: 'text', amount: 'date', qty: 'date' }));
+    expect(m.orderDate).toBeNull();
+    expect(guessMapping(columns({ member: 'text', amount: 'date', when: 'date' })).orderDate).toBe(
+      2,
+    );
   });
 
   it('gives each column to one role only and prefers exact header matches', () => {

@@ -1,53 +1,54 @@
 import { describe, expect, it } from 'vitest';
-import { parseAmountExpr } from '../../src/ingest/amounts';
-import { formatPattern, parseDateExpr, type DateFamily } from '../../src/ingest/dateFormats';
-import { detectEncoding, toUtf8 } from '../../src/ingest/encoding';
+import {
+  decimalSeparatorFrom,
+  parseAmountExpr,
+  type DecimalSeparator,
+} from '../../src/ingest/amounts';
+import { parseDateExpr, type DateFamily } from '../../src/ingest/dateFormats';
 import { startSql } from './helpers/engine';
 
 const sql = startSql();
+
+/** Test values as SQL text: ours, quoted here, never user data. */
+const valuesSql = (values: (string | null)[]) =>
+  values
+    .map((v, i) => `(${i}, ${v === null ? 'NULL' : `'${v.replaceAll("'", "''")}'`})`)
+    .join(', ');
 
 async function parseDates(
   family: DateFamily,
   values: (string | null)[],
 ): Promise<(string | null)[]> {
   const runner = await sql;
-  const rows = values.map((v, i) => `(${i}, ${v === null ? 'NULL' : `'${v}'`})`).join(', ');
   const out = await runner.rows<{ d: string | null }>(
-    `SELECT strftime(${parseDateExpr('v', family)}, '%Y-%m-%d') AS d FROM (VALUES ${rows}) t(i, v) ORDER BY i`,
+    `SELECT strftime(${parseDateExpr('v', family)}, '%Y-%m-%d') AS d FROM (VALUES ${valuesSql(values)}) t(i, v) ORDER BY i`,
   );
   return out.map((r) => r.d);
 }
 
-async function parseAmounts(decimal: '.' | ',', values: string[]): Promise<(number | null)[]> {
+async function parseAmounts(
+  decimal: DecimalSeparator,
+  values: string[],
+): Promise<(number | null)[]> {
   const runner = await sql;
-  const rows = values.map((v, i) => `(${i}, '${v}')`).join(', ');
   const out = await runner.rows<{ a: number | null }>(
-    `SELECT CAST(${parseAmountExpr('v', decimal)} AS DOUBLE) AS a FROM (VALUES ${rows}) t(i, v) ORDER BY i`,
+    `SELECT CAST(${parseAmountExpr('v', decimal)} AS DOUBLE) AS a FROM (VALUES ${valuesSql(values)}) t(i, v) ORDER BY i`,
   );
   return out.map((r) => r.a);
 }
 
 describe('dates', () => {
   it('reads ISO, slashes, Chinese dates and compact dates, with or without a time, in the y-m-d family', async () => {
-    expect(
-      await parseDates('ymd', [
-        '2024-03-05',
-        '2024-3-5 8:26',
-        '2024/03/05 08:26:59',
-        '2024-03-05T10:00:00',
-        '2024年3月5日',
-        '20240305',
-        ' 2024-03-05 ',
-      ]),
-    ).toEqual([
+    const values = [
       '2024-03-05',
-      '2024-03-05',
-      '2024-03-05',
-      '2024-03-05',
-      '2024-03-05',
-      '2024-03-05',
-      '2024-03-05',
-    ]);
+      '2024-3-5 8:26',
+      '2024/03/05 08:26:59',
+      '2024-03-05T10:00:00',
+      '2024年3月5日',
+      '20240305',
+      ' 2024-03-05 ',
+    ];
+    expect(await parseDates('ymd', values)).toEqual(values.map(() => '2024-03-05'));
   });
 
   it('reads month-first and day-first dates by family', async () => {
@@ -62,16 +63,60 @@ describe('dates', () => {
   });
 
   it('counts impossible and non-dates as unreadable instead of shifting them', async () => {
-    expect(
-      await parseDates('ymd', ['2018-02-29', '2024-13-45', '未知', '', null, 'SET OF 3']),
-    ).toEqual([null, null, null, null, null, null]);
+    for (const family of ['ymd', 'mdy', 'dmy', 'excelSerial'] as const) {
+      expect(
+        await parseDates(family, [
+          '2018-02-29',
+          '2024-13-45',
+          '2023年2月30日',
+          '20230230',
+          '31 Apr 2024',
+          '2/30/2024',
+          '30/2/2024',
+          '未知',
+          '',
+          null,
+          'SET OF 3',
+        ]),
+      ).toEqual(Array(11).fill(null));
+    }
   });
 
-  it('turns strptime formats into full-match patterns', () => {
-    expect(formatPattern('%m/%d/%Y %H:%M')).toBe(
-      '[0-9]{1,2}\\/[0-9]{1,2}\\/[0-9]{4} [0-9]{1,2}:[0-9]{2}',
-    );
-    expect(formatPattern('%Y年%m月%d日')).toBe('[0-9]{4}年[0-9]{1,2}月[0-9]{1,2}日');
+  it('reads a day number only in the Excel family, and only from 1990 to 2100', async () => {
+    const values = ['45356', '45356.75', '32874', '73415', '32873', '73416', '60', '30000'];
+    expect(await parseDates('excelSerial', values)).toEqual([
+      '2024-03-05',
+      '2024-03-05',
+      '1990-01-01',
+      '2100-12-31',
+      null,
+      null,
+      null,
+      null,
+    ]);
+    expect(await parseDates('ymd', values)).toEqual(Array(values.length).fill(null));
+  });
+
+  it('takes two-digit years as strptime does: 00–68 are 20xx, 69–99 are 19xx', async () => {
+    expect(await parseDates('mdy', ['3/5/24', '3/5/68', '3/5/69', '3/5/99'])).toEqual([
+      '2024-03-05',
+      '2068-03-05',
+      '1969-03-05',
+      '1999-03-05',
+    ]);
+    expect(await parseDates('dmy', ['5.3.24', '05-03-00'])).toEqual(['2024-03-05', '2000-03-05']);
+  });
+
+  it('does not read digits that run into the time, or a tail that is not a time or weekday', async () => {
+    expect(
+      await parseDates('ymd', [
+        '2024/03/0510:00',
+        '2024/03/05 garbage',
+        '2024-03-05 soon',
+        '2024/3/5 25:00',
+      ]),
+    ).toEqual([null, null, null, null]);
+    expect(await parseDates('mdy', ['3/5/2024x', '3/5/2024 14:61'])).toEqual([null, null]);
   });
 });
 
@@ -99,38 +144,102 @@ describe('amounts', () => {
       12.5, 1234.56, 7, -0.5,
     ]);
   });
-});
 
-describe('encodings', () => {
-  const text = '客户ID,金额\nA,1\n';
-
-  it('detects UTF-8 with and without a BOM and strips the BOM', () => {
-    const plain = new TextEncoder().encode(text);
-    const bom = new Uint8Array([0xef, 0xbb, 0xbf, ...plain]);
-    expect(detectEncoding(plain)).toBe('utf-8');
-    expect(detectEncoding(bom)).toBe('utf-8');
-    expect(new TextDecoder().decode(toUtf8(bom, 'utf-8'))).toBe(text);
+  it('reads full-width digits, signs and currency', async () => {
+    expect(
+      await parseAmounts('.', [
+        '１２３４．５０',
+        '－５',
+        '￥１，２３４',
+        '（１２．５０）',
+        '１２元',
+      ]),
+    ).toEqual([1234.5, -5, 1234, -12.5, 12]);
+    expect(await parseAmounts(',', ['１２，５０', '１．２３４，５'])).toEqual([12.5, 1234.5]);
   });
 
-  it('decodes UTF-16 LE with a BOM', () => {
-    const bytes = new Uint8Array(2 + text.length * 2);
-    bytes.set([0xff, 0xfe]);
-    for (let i = 0; i < text.length; i++) {
-      const code = text.charCodeAt(i);
-      bytes[2 + i * 2] = code & 0xff;
-      bytes[3 + i * 2] = code >> 8;
-    }
-    expect(detectEncoding(bytes)).toBe('utf-16le');
-    expect(new TextDecoder().decode(toUtf8(bytes, 'utf-16le'))).toBe(text);
+  it('reads space, no-break space, thin space and apostrophe thousands', async () => {
+    expect(
+      await parseAmounts(',', [
+        '1 234,56',
+        '1\u00A0234,56\u00A0€',
+        '1\u202F234,56 €',
+        '1\u2009234',
+        "1'234,5",
+      ]),
+    ).toEqual([1234.56, 1234.56, 1234.56, 1234, 1234.5]);
+    expect(await parseAmounts('.', ["1'234.50", '1’234.50 CHF', '1 234.5', '1,23,456.78'])).toEqual(
+      [1234.5, 1234.5, 1234.5, 123456.78],
+    );
   });
 
-  it('decodes GBK (GB18030) bytes that are not valid UTF-8', () => {
-    // "客户ID,金额\nA,1\n" in GBK
-    const gbk = new Uint8Array([
-      0xbf, 0xcd, 0xbb, 0xa7, 0x49, 0x44, 0x2c, 0xbd, 0xf0, 0xb6, 0xee, 0x0a, 0x41, 0x2c, 0x31,
-      0x0a,
-    ]);
-    expect(detectEncoding(gbk)).toBe('gb18030');
-    expect(new TextDecoder().decode(toUtf8(gbk, 'gb18030'))).toBe(text);
+  it('reads a sign before or after the currency, a trailing minus and the Unicode minus', async () => {
+    expect(
+      await parseAmounts('.', [
+        '12.50-',
+        '-¥12',
+        '¥-12',
+        '$(12.50)',
+        '(¥12.50)',
+        '−7.25',
+        '+5',
+        '- 5',
+        '(12)元',
+        '12 -',
+      ]),
+    ).toEqual([-12.5, -12, -12, -12.5, -12.5, -7.25, 5, -5, -12, -12]);
+  });
+
+  it('reads currency words on either side', async () => {
+    expect(
+      await parseAmounts('.', [
+        'USD 1,234.50',
+        '1,234.50 USD',
+        '人民币 88',
+        '88 人民币',
+        '12 元',
+        'cny 5',
+        '5 RMB',
+        'US$ 3',
+        '€ 4',
+        '4 €',
+      ]),
+    ).toEqual([1234.5, 1234.5, 88, 88, 12, 5, 5, 3, 4, 4]);
+  });
+
+  it('multiplies 万 exactly instead of dropping it', async () => {
+    expect(
+      await parseAmounts('.', ['1.5万', '1.5万元', '2万 RMB', '0.00005万', '-3万', '1.23456789万']),
+    ).toEqual([15000, 15000, 20000, 0.5, -30000, 12345.6789]);
+  });
+
+  it('leaves ambiguous or malformed amounts unreadable rather than guessing', async () => {
+    expect(
+      await parseAmounts('.', [
+        '12,50', // a decimal comma in a point column: not 1250
+        '1,2345.00',
+        '1,234 567', // two kinds of thousands marks
+        '-(12)', // two signs
+        '--5',
+        '¥-12-',
+        '(12',
+        '¥',
+        '-',
+        '12.5.3',
+        '1.5亿', // a multiplier we do not read
+        '12%',
+      ]),
+    ).toEqual(Array(12).fill(null));
+    expect(await parseAmounts(',', ['12.50', '1,234.56', '1.23,4'])).toEqual([null, null, null]);
+  });
+
+  it('rounds to four decimals', async () => {
+    expect(await parseAmounts('.', ['12.34567', '¥0.00005'])).toEqual([12.3457, 0.0001]);
+  });
+
+  it('takes the decimal separator under which more values read', () => {
+    expect(decimalSeparatorFrom({ point: 10, comma: 3 })).toBe('.');
+    expect(decimalSeparatorFrom({ point: 3, comma: 10 })).toBe(',');
+    expect(decimalSeparatorFrom({ point: 7, comma: 7 })).toBe('.');
   });
 });
