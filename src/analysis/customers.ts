@@ -68,20 +68,26 @@ function segmentLabelCase(column: string, locale: Locale): string {
   return `CASE ${column} ${whens.join(' ')} END`;
 }
 
-/** COPY statement writing every scored customer to `fileName` as CSV (money rounded to cents). */
+/**
+ * COPY statement writing every scored customer to `fileName` as CSV (money rounded to cents). With a
+ * customer list loaded (`attrsTable`), its columns follow ours, as named in the analyst's file.
+ */
 export function customersExportSql(
   rfmTable: string,
   scheme: SegmentScheme,
   locale: Locale,
   fileName: string,
+  attrsTable: string | null = null,
 ): string {
-  const segment = segmentColumn(scheme);
+  const segment = `r.${segmentColumn(scheme)}`;
+  const attributes = attrsTable ? ', a.* EXCLUDE (customer_key)' : '';
+  const join = attrsTable ? `LEFT JOIN ${attrsTable} a ON a.customer_key = r.customer_id` : '';
   return `COPY (
-  SELECT customer_id, first_purchase, last_purchase, recency_days, frequency,
-    round(monetary, 2) AS monetary, round(avg_order_value, 2) AS avg_order_value,
-    r_score, f_score, m_score, ${segmentLabelCase(segment, locale)} AS segment, fm_score,
-    ${segment} AS segment_key
-  FROM ${rfmTable}
-  ORDER BY monetary DESC, customer_id
+  SELECT r.customer_id, r.first_purchase, r.last_purchase, r.recency_days, r.frequency,
+    round(r.monetary, 2) AS monetary, round(r.avg_order_value, 2) AS avg_order_value,
+    r.r_score, r.f_score, r.m_score, ${segmentLabelCase(segment, locale)} AS segment, r.fm_score,
+    ${segment} AS segment_key${attributes}
+  FROM ${rfmTable} r ${join}
+  ORDER BY r.monetary DESC, r.customer_id
 ) TO ${constantLiteral(fileName)} (HEADER, DELIMITER ',', USE_TMP_FILE false)`;
 }

@@ -6,10 +6,15 @@ export const FIELDS = [
   'quantity',
   'unitPrice',
   'orderId',
+  'product',
 ] as const;
 export type Field = (typeof FIELDS)[number];
 
-/** Column positions (0-based, in the loaded table) chosen for each role; null = not mapped. */
+/**
+ * Column positions (0-based, in the loaded table) chosen for each role; null = not mapped.
+ * `product` (a product code or description) is optional: it lets the policy leave out postage,
+ * fees and other non-product lines.
+ */
 export type ColumnMapping = Record<Field, number | null>;
 
 export const EMPTY_MAPPING: ColumnMapping = {
@@ -19,6 +24,7 @@ export const EMPTY_MAPPING: ColumnMapping = {
   quantity: null,
   unitPrice: null,
   orderId: null,
+  product: null,
 };
 
 /** Which required roles a mapping still lacks (amount may come from quantity × unit price). */

@@ -1,6 +1,4 @@
-import { amountSource, type ColumnMapping } from './mapping';
 import type { SegmentScheme } from './segments';
-import { columnRef } from './sql';
 
 /** The per-customer column that holds the chosen scheme's segment (our names, never user text). */
 export function segmentColumn(scheme: SegmentScheme): string {
@@ -32,40 +30,6 @@ SELECT rows_read, rows_valid, rows_after_as_of, refund_rows,
   (SELECT coalesce(sum(frequency), 0) FROM ${rfmTable}) AS orders,
   (SELECT coalesce(sum(monetary), 0) FROM ${rfmTable}) AS revenue
 FROM rows`;
-}
-
-/** Excluded rows per reason. */
-export function exclusionCountsSql(txTable: string): string {
-  return `SELECT excluded_reason AS reason, count(*) AS rows
-FROM ${txTable} WHERE excluded_reason IS NOT NULL GROUP BY 1 ORDER BY 1`;
-}
-
-/** Up to `perReason` example rows per exclusion reason, with the source text of the mapped columns. */
-export function exclusionSamplesSql(
-  txTable: string,
-  rawTable: string,
-  mapping: ColumnMapping,
-  perReason = 3,
-): string {
-  const text = (i: number | null) => (i === null ? 'CAST(NULL AS VARCHAR)' : columnRef(i));
-  const amountText =
-    amountSource(mapping) === 'amount'
-      ? text(mapping.amount)
-      : `concat_ws(' × ', ${text(mapping.quantity)}, ${text(mapping.unitPrice)})`;
-  return `WITH ranked AS (
-  SELECT excluded_reason, source_row,
-    row_number() OVER (PARTITION BY excluded_reason ORDER BY source_row) AS n
-  FROM ${txTable} WHERE excluded_reason IS NOT NULL
-),
-source AS (
-  SELECT rowid + 1 AS source_row, ${text(mapping.customerId)} AS customer_text,
-    ${text(mapping.orderDate)} AS date_text, ${amountText} AS amount_text
-  FROM ${rawTable}
-)
-SELECT r.excluded_reason AS reason, r.source_row, s.customer_text, s.date_text, s.amount_text
-FROM ranked r JOIN source s USING (source_row)
-WHERE r.n <= ${Math.trunc(perReason)}
-ORDER BY r.excluded_reason, r.source_row`;
 }
 
 /** Rows the CSV reader rejected (wrong number of fields, bad quoting), with line numbers. */

@@ -6,12 +6,18 @@ export function columnRef(index: number): string {
 
 /** Table names are ours (a prefix and a counter), never derived from user input. */
 export function tableName(
-  prefix: 'raw' | 'tx' | 'totals' | 'rfm' | 'rejects' | 'params',
+  prefix: 'raw' | 'tx' | 'totals' | 'rfm' | 'rejects' | 'params' | 'attrs',
   datasetId: number,
 ): string {
   if (!Number.isInteger(datasetId) || datasetId < 0)
     throw new Error(`Invalid dataset id ${datasetId}`);
   return `${prefix}_${datasetId}`;
+}
+
+/** The table of one file of a dataset loaded from several files, before they are combined. */
+export function partTableName(datasetId: number, part: number): string {
+  if (!Number.isInteger(part) || part < 0) throw new Error(`Invalid part ${part}`);
+  return `${tableName('raw', datasetId)}_part${part}`;
 }
 
 /** A string literal for SQL text; only for our own constants (formats, labels), never for user data. */

@@ -59,12 +59,13 @@ describe('RFM on a hand-made file', () => {
       firstDay: '2023-12-01',
       lastDay: '2024-01-31',
     });
-    expect(result.exclusions.map((x) => [x.reason, x.rows])).toEqual([
-      ['invalid_amount', 1],
-      ['invalid_date', 1],
+    expect(result.quality.rules.map((x) => [x.rule, x.rows])).toEqual([
       ['missing_customer_id', 1],
+      ['invalid_date', 1],
+      ['invalid_amount', 1],
+      ['return_netted', 1],
     ]);
-    expect(result.exclusions.find((x) => x.reason === 'invalid_date')?.samples[0]).toMatchObject({
+    expect(result.quality.rules.find((x) => x.rule === 'invalid_date')?.samples[0]).toMatchObject({
       sourceRow: 12,
       dateText: 'not a date',
     });

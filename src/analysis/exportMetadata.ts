@@ -1,0 +1,86 @@
+import type { AnalysisResult, LoadedDataset } from '../engine/types';
+import { FIELDS, type Field } from './mapping';
+import { qualityMetadata, type QualityMetadata } from './qualityCsv';
+import type { SegmentScheme } from './segments';
+
+/** Bump when a key changes meaning, so that scripts reading old files can tell. */
+export const EXPORT_METADATA_VERSION = 1;
+
+/**
+ * What a customers export was computed from: the files as read, the column mapping, the as-of
+ * date and the data-quality counts. Keys, not labels, so that it reads the same whatever the UI
+ * language and two exports can be compared by a script.
+ */
+export interface ExportMetadata {
+  valuemap_export_metadata: number;
+  customers_file: string;
+  created_at: string;
+  source: {
+    files: { name: string; rows: number; format: string; encoding: string | null }[];
+    sheet: string | null;
+    customer_list: { name: string; key: string; columns: string[]; customers: number } | null;
+  };
+  mapping: Partial<Record<Field, string>>;
+  dates_read_as: string;
+  as_of: string;
+  segment_scheme: SegmentScheme;
+  summary: {
+    rows_valid: number;
+    rows_after_as_of: number;
+    customers: number;
+    orders: number;
+    revenue: number;
+    first_day: string | null;
+    last_day: string | null;
+  };
+  data_quality: QualityMetadata;
+}
+
+export function exportMetadata(o: {
+  loaded: LoadedDataset;
+  result: AnalysisResult;
+  scheme: SegmentScheme;
+  customersFile: string;
+  now: Date;
+}): ExportMetadata {
+  const { loaded, result } = o;
+  const mapping: Partial<Record<Field, string>> = {};
+  for (const field of FIELDS) {
+    const index = result.mapping[field];
+    const column = index === null ? undefined : loaded.columns[index];
+    if (column) mapping[field] = column.name;
+  }
+  const list = loaded.attributes;
+  const s = result.summary;
+  return {
+    valuemap_export_metadata: EXPORT_METADATA_VERSION,
+    customers_file: o.customersFile,
+    created_at: o.now.toISOString(),
+    source: {
+      files: loaded.files.map((f) => ({
+        name: f.name,
+        rows: f.rows,
+        format: f.format,
+        encoding: f.encoding,
+      })),
+      sheet: loaded.sheet,
+      customer_list: list
+        ? { name: list.fileName, key: list.key, columns: list.columns, customers: list.customers }
+        : null,
+    },
+    mapping,
+    dates_read_as: result.dateFamily,
+    as_of: result.asOf,
+    segment_scheme: o.scheme,
+    summary: {
+      rows_valid: s.rowsValid,
+      rows_after_as_of: s.rowsAfterAsOf,
+      customers: s.customers,
+      orders: s.orders,
+      revenue: Number(s.revenue.toFixed(2)),
+      first_day: s.firstDay,
+      last_day: s.lastDay,
+    },
+    data_quality: qualityMetadata(result.quality),
+  };
+}
