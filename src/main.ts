@@ -22,7 +22,10 @@ const target = document.getElementById('app');
 if (!target) throw new Error('#app is missing from index.html');
 mount(App, { target, props: { session } });
 
-void session.openSample(params.get('sample'));
+// A shared link to public data (`?data=`) opens that file; otherwise a built-in sample.
+const dataUrl = params.get('data');
+if (dataUrl) void session.load({ kind: 'url', url: dataUrl });
+else void session.openSample(params.get('sample'));
 
 // Automation and benchmarks read engine facts from here; nothing else depends on it.
 declare global {

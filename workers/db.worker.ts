@@ -19,6 +19,7 @@ import type {
   SegmentView,
   Stage,
 } from '../src/engine/types';
+import type { ReadOptions, SourceFile } from '../src/ingest/source';
 import { Engine } from './engine';
 import type { StatementTiming } from './sqlRunner';
 import { EngineQueue } from './engineQueue';
@@ -86,12 +87,13 @@ const api = {
       await start();
       return queue ? warmUp(queue) : 0;
     }),
-  loadCsv: (
-    bytes: Uint8Array,
-    fileName: string,
-    onStage: (s: Stage) => void,
+  /** Files (File objects cross to the worker without copying their bytes) into one dataset. */
+  load: (
+    files: SourceFile[],
+    options: ReadOptions,
+    onStage: (s: Stage, fraction?: number | null) => void,
   ): Promise<Outcome<LoadedDataset>> =>
-    toOutcome(async () => withEngine((e) => e.loadCsv(bytes, fileName, onStage))),
+    toOutcome(async () => withEngine((e) => e.load(files, options, onStage))),
   analyse: (
     datasetId: number,
     mapping: ColumnMapping,

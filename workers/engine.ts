@@ -1,9 +1,7 @@
-import type { DuckDBBindings } from 'duckdb-wasm-browser-blocking';
+import type { DuckDBBindings, DuckDBDataProtocol } from 'duckdb-wasm-browser-blocking';
 import { customerPageSql, customersExportSql } from '../src/analysis/customers';
 import { FIELDS, missingFields, type ColumnMapping } from '../src/analysis/mapping';
 import {
-  exclusionCountsSql,
-  exclusionSamplesSql,
   malformedRowsSql,
   rfmGridSql,
   segmentSummarySql,
@@ -12,34 +10,90 @@ import {
 import { buildCustomerTotalsSql } from '../src/analysis/customerTotals';
 import { buildRfmSql } from '../src/analysis/rfm';
 import { segmentKeysOf, type SegmentKey, type SegmentScheme } from '../src/analysis/segments';
-import { paramsTableSql, tableName } from '../src/analysis/sql';
-import { buildTransactionsSql, defaultAsOfSql } from '../src/analysis/transactions';
+import { columnRef, paramsTableSql, partTableName, tableName } from '../src/analysis/sql';
+import {
+  buildTransactionsSql,
+  cancellationCheckSql,
+  customerIdExpr,
+  defaultAsOfSql,
+  policyTablesSql,
+} from '../src/analysis/transactions';
+import {
+  DEFAULT_POLICY,
+  nonProductRows,
+  samePolicy,
+  validatePolicy,
+  type IngestPolicy,
+} from '../src/analysis/policy';
+import {
+  asOfQualitySql,
+  QUALITY_RULES,
+  RULE_EFFECT,
+  rowsReadSql,
+  typedQualitySql,
+  type QualityRuleKey,
+} from '../src/analysis/quality';
 import { EngineError } from '../src/engine/errors';
 import type {
   AnalysisOptions,
+  AttributeSource,
   AnalysisResult,
   CustomerPageRequest,
-  Exclusion,
   ExportRequest,
   GridCell,
   LoadedDataset,
+  QualityRule,
   SegmentRow,
   SegmentView,
   Stage,
   Summary,
 } from '../src/engine/types';
 import { loadCsvSql } from '../src/ingest/csv';
-import { decodeToUtf8 } from '../src/ingest/decode';
+import { planCombination, type LoadedPart } from '../src/ingest/combine';
+import { checkMemory } from '../src/ingest/memory';
+import { inspectMojibake, looksGarbled } from '../src/ingest/mojibake';
+import {
+  toCsvSource,
+  type CsvSource,
+  type ReadOptions,
+  type SourceFile,
+} from '../src/ingest/source';
 import { guessMapping } from '../src/ingest/headerGuess';
+import { DATE_FAMILIES, type DateFamily } from '../src/ingest/dateFormats';
 import { profileSqlBatches, readProfile, type ProfiledColumn } from '../src/ingest/profile';
 import { SqlRunner, type StatementTiming } from './sqlRunner';
 
-export type StageListener = (stage: Stage) => void;
+export type StageListener = (stage: Stage, fraction?: number | null) => void;
+
+/** DuckDBDataProtocol.BROWSER_FILEREADER; the enum's module is the browser bundle, not loadable in Node. */
+const BROWSER_FILEREADER = 2 as DuckDBDataProtocol;
+
+const NO_READ_OPTIONS: ReadOptions = { encoding: null, sheet: null };
+
+/** One file read into its own table. */
+interface LoadedPartInfo {
+  source: CsvSource;
+  table: string;
+  rejects: string;
+  names: string[];
+  rowCount: number;
+}
+
+interface Combined {
+  /** The appended order files, described like one file. */
+  orders: LoadedPartInfo;
+  customers: LoadedPartInfo | null;
+  attributes: AttributeSource | null;
+  rowCount: number;
+}
 
 /** Rows typed with one mapping: what an analysis under another as-of date can reuse. */
 interface TypedRows {
   mapping: ColumnMapping;
-  exclusions: Exclusion[];
+  policy: IngestPolicy;
+  /** The rules decided by typing (all but `after_as_of`), and the rows read. */
+  rules: QualityRule[];
+  rowsRead: number;
   /** The default as-of date; null when no row is usable. */
   lastDayPlusOne: string | null;
 }
@@ -49,6 +103,8 @@ interface Dataset {
   columns: ProfiledColumn[];
   typed: TypedRows | null;
   analysed: boolean;
+  /** The customer list joined on the customer id (`attrs_<id>`), when one was given. */
+  attributes: AttributeSource | null;
 }
 
 const PREVIEW_ROWS = 5;
@@ -61,6 +117,8 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 export class Engine {
   private readonly sql: SqlRunner;
   private readonly datasets = new Map<number, Dataset>();
+  /** Aborts the JavaScript steps of the current work (transcoding, conversion) on cancel. */
+  private abort = new AbortController();
   private nextId: number;
 
   /** `firstId` lets a restarted engine number its datasets apart from the engine it replaces. */
@@ -80,6 +138,7 @@ export class Engine {
   }
 
   cancel(): void {
+    this.abort.abort();
     this.sql.cancel();
   }
 
@@ -90,28 +149,60 @@ export class Engine {
 
   /** Start of a unit of work: forget cancel requests that arrived before it. */
   beginWork(): void {
+    if (this.abort.signal.aborted) this.abort = new AbortController();
     this.sql.beginWork();
   }
 
-  async loadCsv(
+  /** One file's bytes (tests, warm-up): the same path as a dropped file. */
+  loadCsv(
     bytes: Uint8Array,
     fileName: string,
     onStage: StageListener = () => {},
   ): Promise<LoadedDataset> {
-    this.sql.beginWork();
+    return this.load(
+      [{ name: fileName, blob: new Blob([bytes as BlobPart]) }],
+      NO_READ_OPTIONS,
+      onStage,
+    );
+  }
+
+  /**
+   * Files into `raw_<id>`: each converted to UTF-8 CSV text and read as text columns; several files
+   * with the same columns are appended, a customer list beside them is kept as `attrs_<id>`.
+   */
+  async load(
+    files: SourceFile[],
+    options: ReadOptions,
+    onStage: StageListener = () => {},
+  ): Promise<LoadedDataset> {
+    this.beginWork();
+    const signal = this.abort.signal;
     const id = this.nextId++;
-    onStage('decoding');
-    const { utf8, encoding } = await decodeToUtf8(bytes, fileName);
+    const single = files.length === 1;
     try {
-      onStage('parsing');
-      await this.readCsv(id, utf8, fileName);
-      const { names, rowCount } = await this.describe(id, fileName);
+      if (files.length === 0) throw new EngineError('empty_file', { file: '' });
+      if (options.memoryCheck !== false) checkMemory(files);
+      const parts: LoadedPartInfo[] = [];
+      const texts: SourceFile[] = [];
+      for (const [k, file] of files.entries()) {
+        onStage('decoding');
+        const source = await toCsvSource(file, options, (p) => onStage(p.step, p.fraction), signal);
+        texts.push({ name: file.name, blob: source.text });
+        if (options.memoryCheck !== false) checkMemory(texts);
+        const table = single ? tableName('raw', id) : partTableName(id, k);
+        const rejects = single ? tableName('rejects', id) : `${table}_rejects`;
+        onStage('parsing');
+        await this.readCsv(table, source, rejects);
+        parts.push({ source, table, rejects, ...(await this.describe(table, rejects, file.name)) });
+      }
       onStage('profiling');
-      const columns = await this.profile(id, names);
+      const combined = single ? null : await this.combine(id, parts);
+      const orders = combined ? combined.orders : (parts[0] as LoadedPartInfo);
+      const columns = await this.profile(tableName('raw', id), orders.names);
       if (!columns.some((c) => c.dateShare > 0) || !columns.some((c) => c.numberShare > 0)) {
         throw new EngineError('no_usable_columns', {
-          file: fileName,
-          columns: names,
+          file: parts.map((p) => sourceLabel(p.source)).join(', '),
+          columns: orders.names,
           lacks: columns.some((c) => c.dateShare > 0) ? 'amount' : 'date',
         });
       }
@@ -119,63 +210,180 @@ export class Engine {
         await this.sql.table(`SELECT * FROM ${tableName('raw', id)} LIMIT ${PREVIEW_ROWS}`)
       )
         .toArray()
-        .map((row) => names.map((n) => (row[n] ?? null) as string | null));
-      this.datasets.set(id, { id, columns, typed: null, analysed: false });
+        .map((row) => orders.names.map((n) => (row[n] ?? null) as string | null));
+      this.datasets.set(id, {
+        id,
+        columns,
+        typed: null,
+        analysed: false,
+        attributes: combined?.attributes ?? null,
+      });
+      const first = (parts[0] as LoadedPartInfo).source;
+      const shown = [...orders.names, ...preview.flat()].join('\n');
+      const garbled =
+        first.encoding && looksGarbled(shown) ? (inspectMojibake(shown).example ?? '') : null;
       return {
         datasetId: id,
-        fileName,
-        encoding,
-        rowCount,
+        fileName: files.map((f) => f.name).join(' + '),
+        format: first.format,
+        encoding: first.encoding,
+        sheets: first.sheets,
+        sheet: first.sheet,
+        garbled,
+        files: parts
+          .filter((p) => p !== combined?.customers)
+          .map((p) => ({
+            name: p.source.name,
+            rows: p.rowCount,
+            format: p.source.format,
+            encoding: p.source.encoding?.encoding ?? null,
+          })),
+        rowCount: orders === parts[0] ? orders.rowCount : (combined?.rowCount ?? 0),
         columns,
         guess: guessMapping(columns),
         preview,
+        attributes: combined?.attributes ?? null,
       };
     } catch (e) {
       this.dropTables(id);
+      for (const k of files.keys()) {
+        this.sql.runNow(`DROP TABLE IF EXISTS ${partTableName(id, k)}`);
+        this.sql.runNow(`DROP TABLE IF EXISTS ${partTableName(id, k)}_rejects`);
+        this.sql.runNow(`DROP TABLE IF EXISTS ${partTableName(id, k)}_rejects_scan`);
+      }
       throw e;
     }
   }
 
-  /** The registered text into `raw_<id>`; DuckDB's complaint, if any, becomes a user error. */
-  private async readCsv(id: number, utf8: Uint8Array, fileName: string): Promise<void> {
-    const file = `upload_${id}.csv`;
-    this.db.registerFileBuffer(file, utf8);
+  /** The CSV text into `table`; DuckDB's complaint, if any, becomes a user error. */
+  private async readCsv(table: string, source: CsvSource, rejectsTable: string): Promise<void> {
+    const file = `${table}.csv`;
+    await this.register(file, source.text);
     try {
-      await this.sql.run(loadCsvSql(file, tableName('raw', id), tableName('rejects', id)));
+      await this.sql.run(loadCsvSql(file, table, rejectsTable, source.dialect));
     } catch (e) {
       if (e instanceof EngineError) throw e;
-      const message = readerMessage(errorMessage(e), file, fileName);
-      throw new EngineError('csv_unreadable', { file: fileName, message });
+      const message = readerMessage(errorMessage(e), file, source.name);
+      throw new EngineError('csv_unreadable', { file: source.name, message });
     } finally {
       this.db.dropFile(file); // the table holds the data now; free the copy
     }
   }
 
+  /**
+   * In a worker, DuckDB reads the Blob in place (FileReaderSync), so a 1 GB file is not copied into
+   * the wasm heap; elsewhere (Node tests) the bytes are handed over.
+   */
+  private async register(name: string, blob: Blob): Promise<void> {
+    if ((globalThis as { FileReaderSync?: unknown }).FileReaderSync !== undefined) {
+      this.db.registerFileHandle(name, blob, BROWSER_FILEREADER, true);
+    } else {
+      this.db.registerFileBuffer(name, new Uint8Array(await blob.arrayBuffer()));
+    }
+  }
+
   /** Column names and row count; a table without rows is explained (header only, or all malformed). */
   private async describe(
-    id: number,
+    table: string,
+    rejects: string,
     fileName: string,
   ): Promise<{ names: string[]; rowCount: number }> {
-    const raw = tableName('raw', id);
-    const names = (await this.sql.rows<{ column_name: string }>(`DESCRIBE ${raw}`)).map(
+    const names = (await this.sql.rows<{ column_name: string }>(`DESCRIBE ${table}`)).map(
       (c) => c.column_name,
     );
-    const { n: rowCount } = await this.sql.row<{ n: number }>(`SELECT count(*) AS n FROM ${raw}`);
+    const { n: rowCount } = await this.sql.row<{ n: number }>(`SELECT count(*) AS n FROM ${table}`);
     if (rowCount > 0) return { names, rowCount };
-    const malformed = await this.malformedRows(id);
-    if (!malformed) throw new EngineError('no_rows', { file: fileName, columns: names });
-    const line = malformed.samples[0];
+    type Raw = { total: number; line: number; error_type: string; csv_line: string };
+    const [first] = await this.sql.rows<Raw>(malformedRowsSql(rejects, 1));
+    if (!first) throw new EngineError('no_rows', { file: fileName, columns: names });
     throw new EngineError('all_rows_malformed', {
       file: fileName,
-      rows: malformed.rows,
-      line: line?.sourceRow ?? null,
-      text: line?.rawLine ?? null,
+      rows: first.total,
+      line: first.line,
+      text: `${first.error_type}: ${first.csv_line}`,
     });
   }
 
-  private async profile(id: number, names: string[]): Promise<ProfiledColumn[]> {
+  /**
+   * Several files → `raw_<id>` (order files appended in the order given) and, when one file is a
+   * customer list, `attrs_<id>` keyed by the cleaned customer id.
+   */
+  private async combine(id: number, parts: LoadedPartInfo[]): Promise<Combined> {
+    const loaded: LoadedPart[] = [];
+    for (const part of parts) {
+      const columns = await this.profile(part.table, part.names);
+      const guess = guessMapping(columns);
+      let idsUnique: boolean | null = null;
+      if (guess.customerId !== null) {
+        const { unique } = await this.sql.row<{ unique: boolean }>(
+          `SELECT count(DISTINCT ${columnRef(guess.customerId)}) = count(*) AS unique FROM ${part.table}`,
+        );
+        idsUnique = unique;
+      }
+      loaded.push({
+        name: part.source.name,
+        columns: part.names,
+        customerIdColumn: guess.customerId,
+        hasOrderDate: guess.orderDate !== null,
+        hasAmount: guess.amount !== null || (guess.quantity !== null && guess.unitPrice !== null),
+        idsUnique,
+      });
+    }
+    const plan = planCombination(loaded);
+    const orderParts = plan.orders.map((i) => parts[i] as LoadedPartInfo);
+    const first = orderParts[0] as LoadedPartInfo;
+    // By name, so monthly exports whose columns come in another order still line up.
+    await this.sql.run(
+      `CREATE OR REPLACE TABLE ${tableName('raw', id)} AS ${orderParts.map((p) => `SELECT * FROM ${p.table}`).join(' UNION ALL BY NAME ')}`,
+    );
+    await this.sql.run(
+      `CREATE OR REPLACE TABLE ${tableName('rejects', id)} AS ${orderParts.map((p) => `SELECT * FROM ${p.rejects}`).join(' UNION ALL ')}`,
+    );
+    let attributes: AttributeSource | null = null;
+    let customersPart: LoadedPartInfo | null = null;
+    if (plan.customers) {
+      customersPart = parts[plan.customers.part] as LoadedPartInfo;
+      attributes = await this.keepAttributes(id, customersPart, plan.customers.keyColumn);
+    }
+    for (const part of parts) {
+      this.sql.runNow(`DROP TABLE IF EXISTS ${part.table}`);
+      this.sql.runNow(`DROP TABLE IF EXISTS ${part.rejects}`);
+      this.sql.runNow(`DROP TABLE IF EXISTS ${part.rejects}_scan`);
+    }
+    const rowCount = orderParts.reduce((n, p) => n + p.rowCount, 0);
+    return { orders: { ...first, rowCount }, customers: customersPart, attributes, rowCount };
+  }
+
+  /** The customer list, one row per cleaned id (the first wins), its columns named as in the file. */
+  private async keepAttributes(
+    id: number,
+    part: LoadedPartInfo,
+    keyColumn: number,
+  ): Promise<AttributeSource | null> {
+    if (part.names.length < 2) return null; // a bare list of ids describes nobody
+    const attrs = tableName('attrs', id);
+    // Positional references keep the file's column names without writing them into SQL text.
+    const others = part.names.flatMap((_, i) => (i === keyColumn ? [] : [columnRef(i)]));
+    await this.sql.run(
+      `CREATE OR REPLACE TABLE ${attrs} AS
+SELECT DISTINCT ON (customer_key) * FROM (
+  SELECT ${customerIdExpr(columnRef(keyColumn))} AS customer_key, ${others.join(', ')}
+  FROM ${part.table}
+) WHERE customer_key IS NOT NULL ORDER BY customer_key`,
+    );
+    const { n } = await this.sql.row<{ n: number }>(`SELECT count(*) AS n FROM ${attrs}`);
+    return {
+      fileName: part.source.name,
+      key: part.names[keyColumn] ?? '',
+      columns: part.names.filter((_, i) => i !== keyColumn),
+      rows: part.rowCount,
+      customers: n,
+    };
+  }
+
+  private async profile(table: string, names: string[]): Promise<ProfiledColumn[]> {
     const counts: Record<string, number> = {};
-    for (const batch of profileSqlBatches(tableName('raw', id), names.length)) {
+    for (const batch of profileSqlBatches(table, names.length)) {
       Object.assign(counts, await this.sql.row<Record<string, number>>(batch));
     }
     return readProfile(names, counts);
@@ -190,13 +398,21 @@ export class Engine {
     this.sql.beginWork();
     const dataset = this.dataset(datasetId);
     this.checkMapping(dataset, mapping);
+    const dateFamily = this.readDatesAs(dataset, mapping, options.dateFamily ?? null);
+    // The policy crosses the worker boundary: take only a well-formed one, tidied.
+    const { policy, problems } = validatePolicy(options.policy ?? DEFAULT_POLICY);
+    if (problems.length > 0) throw new EngineError('invalid_policy', { problems });
     const [tx, totals, rfm, params] = (['tx', 'totals', 'rfm', 'params'] as const).map((p) =>
       tableName(p, datasetId),
     ) as [string, string, string, string];
-    const { exclusions, lastDayPlusOne } = await this.typedRows(dataset, mapping, onStage);
+    const typed = await this.typedRows(dataset, mapping, policy, onStage);
+    const { lastDayPlusOne } = typed;
     if (lastDayPlusOne === null) {
       throw new EngineError('no_valid_rows', {
-        reasons: exclusions.map((x) => `${x.reason}:${x.rows}`),
+        reasons: typed.rules
+          .filter((r) => r.effect === 'excluded')
+          .map((r) => `${r.rule}:${r.rows}`)
+          .sort(),
       });
     }
     const asOf = options.asOf ?? lastDayPlusOne;
@@ -215,38 +431,105 @@ export class Engine {
     onStage('summarising');
     const summary = await this.summary(tx, totals, rfm, params);
     if (summary.customers === 0) throw new EngineError('no_customers', { asOf });
+    const afterAsOf = await this.qualityRules(
+      asOfQualitySql({
+        txTable: tx,
+        rawTable: tableName('raw', datasetId),
+        rejectsTable: tableName('rejects', datasetId),
+        paramsTable: params,
+        mapping,
+      }),
+    );
+    const order = (r: QualityRule) => QUALITY_RULES.indexOf(r.rule);
+    const quality = {
+      rowsRead: typed.rowsRead,
+      rules: [...typed.rules, ...afterAsOf].sort((a, b) => order(a) - order(b)),
+      policy,
+    };
     dataset.analysed = true;
     const view = await this.segmentView(datasetId, options.scheme);
-    return { datasetId, asOf, mapping, summary, exclusions, ...view };
+    return {
+      datasetId,
+      asOf,
+      defaultAsOf: lastDayPlusOne,
+      mapping,
+      dateFamily,
+      summary,
+      quality,
+      ...view,
+    };
   }
 
-  /** `tx_<id>` for this mapping: typed now, or kept from the last analysis when the mapping is the same. */
+  /**
+   * `tx_<id>` for this mapping and policy: typed now, or kept from the last analysis when both are
+   * the same (an analysis under another as-of date reuses it).
+   */
   private async typedRows(
     dataset: Dataset,
     mapping: ColumnMapping,
+    policy: IngestPolicy,
     onStage: StageListener,
   ): Promise<TypedRows> {
-    if (dataset.typed && FIELDS.every((f) => dataset.typed?.mapping[f] === mapping[f]))
-      return dataset.typed;
+    const kept = dataset.typed;
+    if (
+      kept &&
+      FIELDS.every((f) => kept.mapping[f] === mapping[f]) &&
+      samePolicy(kept.policy, policy)
+    )
+      return kept;
     dataset.typed = null;
     dataset.analysed = false;
     const tx = tableName('tx', dataset.id);
+    const raw = tableName('raw', dataset.id);
+    // Lives only while typing and its report run: everything later reads tx.
+    const policyTable = `${tableName('params', dataset.id)}_policy`;
     const dateColumn = dataset.columns[mapping.orderDate ?? -1];
     const amountColumn = dataset.columns[mapping.amount ?? mapping.unitPrice ?? -1];
+    const decimal = amountColumn?.decimal ?? '.';
     onStage('typing');
-    await this.sql.run(
-      buildTransactionsSql({
-        rawTable: tableName('raw', dataset.id),
-        outTable: tx,
-        mapping,
-        dateFamily: dateColumn?.dateFamily ?? 'ymd',
-        decimal: amountColumn?.decimal ?? '.',
-      }),
-    );
-    const exclusions = await this.exclusions(dataset.id, mapping);
-    const { as_of } = await this.sql.row<{ as_of: string | null }>(defaultAsOfSql(tx));
-    dataset.typed = { mapping: { ...mapping }, exclusions, lastDayPlusOne: as_of };
-    return dataset.typed;
+    try {
+      const codes = nonProductRows(policy.nonProductCodes);
+      for (const { sql, params } of policyTablesSql(
+        policyTable,
+        policy.cancelledOrderPrefix,
+        codes,
+      ))
+        this.sql.runWithParams(sql, params);
+      if (mapping.orderId !== null && policy.cancelledOrderPrefix !== '') {
+        await this.sql.run(cancellationCheckSql(raw, mapping, decimal, policyTable));
+      }
+      await this.sql.run(
+        buildTransactionsSql({
+          rawTable: raw,
+          outTable: tx,
+          mapping,
+          dateFamily: dateColumn?.dateFamily ?? 'ymd',
+          decimal,
+          columnCount: dataset.columns.length,
+          policy,
+          policyTable,
+        }),
+      );
+      const rejectsTable = tableName('rejects', dataset.id);
+      const rules = await this.qualityRules(
+        typedQualitySql({ txTable: tx, rawTable: raw, rejectsTable, policyTable, mapping }),
+      );
+      const { rows_read } = await this.sql.row<{ rows_read: number }>(
+        rowsReadSql(tx, rejectsTable),
+      );
+      const { as_of } = await this.sql.row<{ as_of: string | null }>(defaultAsOfSql(tx));
+      dataset.typed = {
+        mapping: { ...mapping },
+        policy,
+        rules,
+        rowsRead: rows_read,
+        lastDayPlusOne: as_of,
+      };
+      return dataset.typed;
+    } finally {
+      this.sql.runNow(`DROP TABLE IF EXISTS ${policyTable}`);
+      this.sql.runNow(`DROP TABLE IF EXISTS ${policyTable}_codes`);
+    }
   }
 
   /** Segments and grid of an analysed dataset under another scheme, without re-scoring. */
@@ -338,7 +621,13 @@ export class Engine {
     this.db.registerFileBuffer(file, new Uint8Array(0));
     try {
       await this.sql.run(
-        customersExportSql(this.analysedRfm(datasetId), request.scheme, request.locale, file),
+        customersExportSql(
+          this.analysedRfm(datasetId),
+          request.scheme,
+          request.locale,
+          file,
+          this.dataset(datasetId).attributes ? tableName('attrs', datasetId) : null,
+        ),
       );
       const csv = this.db.copyFileToBuffer(file);
       const out = new Uint8Array(csv.length + 3);
@@ -356,7 +645,7 @@ export class Engine {
   }
 
   private dropTables(id: number): void {
-    for (const prefix of ['raw', 'tx', 'totals', 'rfm', 'params', 'rejects'] as const) {
+    for (const prefix of ['raw', 'tx', 'totals', 'rfm', 'params', 'rejects', 'attrs'] as const) {
       this.sql.runNow(`DROP TABLE IF EXISTS ${tableName(prefix, id)}`);
     }
     this.sql.runNow(`DROP TABLE IF EXISTS ${tableName('rejects', id)}_scan`);
@@ -371,6 +660,26 @@ export class Engine {
   private analysedRfm(id: number): string {
     if (!this.dataset(id).analysed) throw new EngineError('unknown_dataset', { datasetId: id });
     return tableName('rfm', id);
+  }
+
+  /**
+   * The analyst's reading of the date column replaces the profiled one (and the typed rows made
+   * with it); returns the reading in force.
+   */
+  private readDatesAs(
+    dataset: Dataset,
+    mapping: ColumnMapping,
+    chosen: DateFamily | null,
+  ): DateFamily {
+    const index = mapping.orderDate ?? -1;
+    const column = dataset.columns[index];
+    if (!column) return 'ymd';
+    if (chosen === null || chosen === column.dateFamily) return column.dateFamily;
+    if (!DATE_FAMILIES.includes(chosen))
+      throw new EngineError('mapping_incomplete', { missing: ['orderDate'] });
+    dataset.columns[index] = { ...column, dateFamily: chosen };
+    dataset.typed = null;
+    return chosen;
   }
 
   private checkMapping(dataset: Dataset, mapping: ColumnMapping): void {
@@ -415,57 +724,54 @@ export class Engine {
     };
   }
 
-  private async exclusions(id: number, mapping: ColumnMapping): Promise<Exclusion[]> {
-    const tx = tableName('tx', id);
-    const counts = await this.sql.rows<{ reason: Exclusion['reason']; rows: number }>(
-      exclusionCountsSql(tx),
-    );
-    type RawSample = {
-      reason: Exclusion['reason'];
+  /** A quality report query's rows (one per sample) as rules with their samples. */
+  private async qualityRules(sql: string): Promise<QualityRule[]> {
+    type Raw = {
+      rule: QualityRuleKey;
+      rows: number;
+      share: number;
+      amount: number | null;
+      customers: number | null;
       source_row: number;
       customer_text: string | null;
       date_text: string | null;
       amount_text: string | null;
+      order_text: string | null;
+      product_text: string | null;
+      raw_line: string | null;
     };
-    const samples = await this.sql.rows<RawSample>(
-      exclusionSamplesSql(tx, tableName('raw', id), mapping),
-    );
-    const result: Exclusion[] = counts.map(({ reason, rows }) => ({
-      reason,
-      rows,
-      samples: samples
-        .filter((s) => s.reason === reason)
-        .map((s) => ({
-          sourceRow: s.source_row,
-          customerText: s.customer_text,
-          dateText: s.date_text,
-          amountText: s.amount_text,
-          rawLine: null,
-        })),
-    }));
-    const malformed = await this.malformedRows(id);
-    if (malformed) result.push(malformed);
-    return result;
+    const byRule = new Map<QualityRuleKey, QualityRule>();
+    for (const r of await this.sql.rows<Raw>(sql)) {
+      let rule = byRule.get(r.rule);
+      if (!rule) {
+        rule = {
+          rule: r.rule,
+          effect: RULE_EFFECT[r.rule],
+          rows: r.rows,
+          share: r.share,
+          amount: r.amount,
+          customers: r.customers,
+          samples: [],
+        };
+        byRule.set(r.rule, rule);
+      }
+      rule.samples.push({
+        sourceRow: r.source_row,
+        customerText: r.customer_text,
+        dateText: r.date_text,
+        amountText: r.amount_text,
+        orderText: r.order_text,
+        productText: r.product_text,
+        rawLine: r.raw_line,
+      });
+    }
+    return [...byRule.values()];
   }
+}
 
-  private async malformedRows(id: number): Promise<Exclusion | null> {
-    type Raw = { total: number; line: number; error_type: string; csv_line: string };
-    // store_rejects always creates the table, empty when every line was well-formed.
-    const rows = await this.sql.rows<Raw>(malformedRowsSql(tableName('rejects', id)));
-    const first = rows[0];
-    if (!first) return null;
-    return {
-      reason: 'malformed_row',
-      rows: first.total,
-      samples: rows.map((r) => ({
-        sourceRow: r.line,
-        customerText: null,
-        dateText: null,
-        amountText: null,
-        rawLine: `${r.error_type}: ${r.csv_line}`,
-      })),
-    };
-  }
+/** The file's name, with the sheet read when it is a workbook. */
+function sourceLabel(source: CsvSource): string {
+  return source.sheet === null ? source.name : `${source.name} › ${source.sheet}`;
 }
 
 /** DuckDB's complaint in a form for the user: their file name, the first two lines only. */

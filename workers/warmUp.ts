@@ -24,9 +24,9 @@ export function syntheticOrders(rows: number): Uint8Array {
  * run). Running the whole pipeline on synthetic rows while the analyst reads the first screen pays
  * it in advance. Background work: any real request stops it.
  */
-export async function warmUp(queue: EngineQueue): Promise<number> {
+export async function warmUp(queue: EngineQueue, maxRounds = ROUNDS): Promise<number> {
   let rounds = 0;
-  for (let round = 0; round < ROUNDS; round++) {
+  for (let round = 0; round < maxRounds; round++) {
     const finished = await queue
       .run(async (engine) => {
         const loaded = await engine.loadCsv(syntheticOrders(WARM_UP_ROWS), 'warm-up.csv');

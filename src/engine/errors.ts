@@ -7,6 +7,12 @@ export type EngineErrorCode =
   | 'empty_file'
   | 'unsupported_format'
   | 'not_text'
+  | 'encoding_mismatch'
+  | 'file_damaged'
+  | 'json_invalid'
+  | 'json_not_records'
+  | 'sheet_not_found'
+  | 'sheet_empty'
   | 'all_rows_malformed'
   | 'csv_unreadable'
   | 'no_rows'
@@ -16,8 +22,13 @@ export type EngineErrorCode =
   | 'no_customers'
   | 'unknown_dataset'
   | 'invalid_as_of'
+  | 'invalid_policy'
   | 'engine_failed'
-  | 'engine_restarted';
+  | 'engine_restarted'
+  | 'files_not_combinable'
+  | 'file_too_large'
+  | 'out_of_memory'
+  | 'url_unreachable';
 
 export type ErrorDetails = Record<string, string | number | string[] | null>;
 
@@ -41,6 +52,14 @@ export async function toOutcome<T>(work: () => Promise<T>): Promise<Outcome<T>> 
   } catch (e) {
     if (e instanceof EngineError) return { ok: false, code: e.code, details: e.details };
     const message = e instanceof Error ? e.message : String(e);
+    // DuckDB stops cleanly at its memory limit; the user needs to know it is the data's size.
+    if (message.startsWith('Out of Memory Error')) {
+      return {
+        ok: false,
+        code: 'out_of_memory',
+        details: { message: message.split('\n')[0] ?? '' },
+      };
+    }
     return { ok: false, code: 'engine_failed', details: { message } };
   }
 }

@@ -35,23 +35,26 @@ export async function readStream(
   return bytes;
 }
 
-export function readFile(
-  file: File,
-  onProgress: ProgressListener,
-  signal: AbortSignal,
-): Promise<Uint8Array> {
-  return readStream(file.stream(), file.size, onProgress, signal);
-}
-
-/** Fetch a same-origin resource (a built-in sample) with progress. */
+/**
+ * Fetch a built-in sample or a public data file (`?data=`) with progress. A refused cross-origin
+ * request reaches JavaScript only as a bare TypeError, so the message names CORS as the likely cause.
+ */
 export async function fetchBytes(
   url: string,
   onProgress: ProgressListener,
   signal: AbortSignal,
 ): Promise<Uint8Array> {
-  const response = await fetch(url, { signal });
+  let response: Response;
+  try {
+    response = await fetch(url, { signal });
+  } catch (e) {
+    if (signal.aborted) throw new EngineError('cancelled');
+    const reason = e instanceof Error ? e.message : String(e);
+    throw new EngineError('url_unreachable', { url, reason });
+  }
   if (!response.ok || !response.body) {
-    throw new EngineError('csv_unreadable', { file: url, message: `HTTP ${response.status}` });
+    const reason = `HTTP ${response.status} ${response.statusText}`.trim();
+    throw new EngineError('url_unreachable', { url, reason });
   }
   const length = Number(response.headers.get('content-length'));
   return readStream(
@@ -60,4 +63,14 @@ export async function fetchBytes(
     onProgress,
     signal,
   );
+}
+
+/** The last path segment of a URL, for naming the data and its exports. */
+export function urlFileName(url: string): string {
+  try {
+    const path = new URL(url, location.href).pathname;
+    return decodeURIComponent(path.split('/').filter(Boolean).pop() ?? '') || 'data.csv';
+  } catch {
+    return 'data.csv';
+  }
 }

@@ -1,15 +1,31 @@
 import type { ColumnMapping } from '../analysis/mapping';
+import type { IngestPolicy } from '../analysis/policy';
+import type { QualityEffect, QualityRuleKey } from '../analysis/quality';
 import type { SegmentKey, SegmentScheme } from '../analysis/segments';
 import type { SortColumn } from '../analysis/customers';
 import type { ProfiledColumn } from '../ingest/profile';
+import type { DateFamily } from '../ingest/dateFormats';
+import type { FileFormat } from '../ingest/formats/detectFormat';
 import type { SourceEncoding } from '../ingest/encoding';
+import type { EncodingInfo } from '../ingest/source';
 import type { Locale } from '../i18n/locales';
 
 /** A file loaded into the engine as text columns, waiting for (or having) a mapping. */
 export interface LoadedDataset {
   datasetId: number;
+  /** The file's name, or the names joined with ' + ' when several files were combined. */
   fileName: string;
-  encoding: SourceEncoding;
+  /** Format, encoding and sheets of the (first) orders file: what the analyst can override. */
+  format: FileFormat;
+  encoding: EncodingInfo | null;
+  sheets: string[] | null;
+  sheet: string | null;
+  /** An example of text that looks wrongly decoded (mojibake), or null when the text reads clean. */
+  garbled: string | null;
+  /** The order files appended into this dataset, in order. */
+  files: { name: string; rows: number; format: FileFormat; encoding: SourceEncoding | null }[];
+  /** The customer list joined on the customer id, when one was dropped with the orders. */
+  attributes: AttributeSource | null;
   rowCount: number;
   columns: ProfiledColumn[];
   /** The engine's guess for each role; the analyst confirms or corrects it. */
@@ -18,10 +34,26 @@ export interface LoadedDataset {
   preview: (string | null)[][];
 }
 
+/** A customer list (one row per customer) whose other columns describe each customer. */
+export interface AttributeSource {
+  fileName: string;
+  /** The column holding the customer id. */
+  key: string;
+  /** The other columns, as named in the file. */
+  columns: string[];
+  rows: number;
+  /** Distinct non-empty ids (rows beyond the first of an id are not used). */
+  customers: number;
+}
+
 export interface AnalysisOptions {
   /** 'YYYY-MM-DD'; null = the day after the last valid order. */
   asOf: string | null;
   scheme: SegmentScheme;
+  /** Returns, cancellations, duplicates and non-product lines; omitted = DEFAULT_POLICY. */
+  policy?: IngestPolicy;
+  /** The analyst's reading of the date column (e.g. D/M/Y); omitted or null = as profiled. */
+  dateFamily?: DateFamily | null;
 }
 
 export interface Summary {
@@ -38,20 +70,42 @@ export interface Summary {
   lastDay: string | null;
 }
 
-export interface ExclusionSample {
+/** One example row of a data-quality rule, as the file wrote it. */
+export interface QualitySample {
   /** Data row (1-based, header excluded) for typed rows; file line for malformed rows. */
   sourceRow: number;
   customerText: string | null;
   dateText: string | null;
+  /** The amount, or `quantity × unit price`, as written. */
   amountText: string | null;
+  orderText: string | null;
+  productText: string | null;
   /** The reader's complaint and the raw line, for rows the CSV reader rejected. */
   rawLine: string | null;
 }
 
-export interface Exclusion {
-  reason: 'missing_customer_id' | 'invalid_date' | 'invalid_amount' | 'malformed_row';
+/** A rule of the data-quality report that fired, with its count and effect. */
+export interface QualityRule {
+  rule: QualityRuleKey;
+  effect: QualityEffect;
   rows: number;
-  samples: ExclusionSample[];
+  /** Of the rows read (typed rows plus malformed lines). */
+  share: number;
+  /** Sum of the rows' parsed amounts; null when none could be read. */
+  amount: number | null;
+  /** Distinct customers among the rows; null when the rows have no customer id. */
+  customers: number | null;
+  /** The first rows (at most five), in file order. */
+  samples: QualitySample[];
+}
+
+export interface QualityReport {
+  /** Typed rows plus malformed lines: the denominator of every share. */
+  rowsRead: number;
+  /** The rules that fired, in the order of QUALITY_RULES. */
+  rules: QualityRule[];
+  /** The policy the analysis applied (validated and tidied). */
+  policy: IngestPolicy;
 }
 
 export interface SegmentRow {
@@ -88,8 +142,12 @@ export interface AnalysisResult extends SegmentView {
   datasetId: number;
   asOf: string;
   mapping: ColumnMapping;
+  /** How the order dates were read. */
+  dateFamily: DateFamily;
+  /** The as-of date an analysis without a chosen one uses (the day after the last valid order). */
+  defaultAsOf: string;
   summary: Summary;
-  exclusions: Exclusion[];
+  quality: QualityReport;
 }
 
 export interface CustomerPageRequest {
@@ -107,4 +165,13 @@ export interface ExportRequest {
 }
 
 /** Where the engine is in a long call, for the progress display. */
-export type Stage = 'decoding' | 'parsing' | 'profiling' | 'typing' | 'scoring' | 'summarising';
+export type Stage =
+  | 'decoding'
+  | 'decompressing'
+  | 'transcoding'
+  | 'converting'
+  | 'parsing'
+  | 'profiling'
+  | 'typing'
+  | 'scoring'
+  | 'summarising';

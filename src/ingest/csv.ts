@@ -4,11 +4,17 @@ import { constantLiteral } from '../analysis/sql';
  * Load a registered CSV file as text columns. Every value stays VARCHAR so that ids keep their
  * leading zeros and our own parsers decide (and count) what is a date or an amount. Short rows
  * are padded with NULLs (then counted as missing id/date/amount); rows with too many fields go to
- * `rejectsTable` instead of failing the load.
+ * `rejectsTable` instead of failing the load. `dialect` states the options of text we wrote ourselves
+ * (converted workbooks, Parquet, JSON), where sniffing a small table can misread its quoting.
  */
-export function loadCsvSql(fileName: string, table: string, rejectsTable: string): string {
+export function loadCsvSql(
+  fileName: string,
+  table: string,
+  rejectsTable: string,
+  dialect: string | null = null,
+): string {
   return `CREATE OR REPLACE TABLE ${table} AS
-SELECT * FROM read_csv(${constantLiteral(fileName)},
+SELECT * FROM read_csv(${constantLiteral(fileName)},${dialect ? `\n  ${dialect},` : ''}
   header = true, all_varchar = true, null_padding = true, store_rejects = true,
   -- null padding with quoted newlines needs the serial scanner; the eh build has one thread anyway
   parallel = false,

@@ -1,17 +1,22 @@
 import { tableFromIPC } from 'apache-arrow';
 import { tick } from 'svelte';
 import type { SortColumn } from '../analysis/customers';
+import { exportMetadata } from '../analysis/exportMetadata';
 import { isComplete, type ColumnMapping } from '../analysis/mapping';
+import { DEFAULT_POLICY, type IngestPolicy } from '../analysis/policy';
 import type { SegmentKey, SegmentScheme } from '../analysis/segments';
-import { proxy, transfer, type EngineClient } from '../engine/client';
+import { proxy, type EngineClient } from '../engine/client';
 import { EngineError, type EngineErrorCode, type ErrorDetails } from '../engine/errors';
-import { fetchBytes, readFile } from '../engine/readBytes';
+import { fetchBytes, urlFileName } from '../engine/readBytes';
+import type { DateFamily } from '../ingest/dateFormats';
+import type { ReadOptions, SourceFile } from '../ingest/source';
 import type { AnalysisResult, LoadedDataset, Stage } from '../engine/types';
 import { formatters } from '../i18n/format';
 import type { Locale } from '../i18n/locales';
 import { translate, type MessageKey, type MessageParams } from '../i18n/messages';
 import { SEGMENT_LABELS } from '../i18n/segmentLabels';
 import type { EngineInfo } from '../../workers/db.worker';
+import { download, fileStem } from './download';
 
 export interface SampleInfo {
   name: string;
@@ -20,7 +25,11 @@ export interface SampleInfo {
   title_zh: string;
 }
 
-export type Source = { kind: 'sample'; sample: SampleInfo } | { kind: 'file'; file: File };
+/** Where the data came from: a built-in sample, dropped or picked files, or a public URL. */
+export type Source =
+  | { kind: 'sample'; sample: SampleInfo }
+  | { kind: 'files'; files: File[] }
+  | { kind: 'url'; url: string };
 
 export interface CustomerRow {
   customer_id: string;
@@ -40,13 +49,18 @@ export interface CustomerRow {
 interface Loaded {
   loaded: LoadedDataset;
   source: Source;
+  /** The analyst's encoding and sheet choices for this source. */
+  readOptions: ReadOptions;
 }
 
 /** What to reapply when a source is loaded again (after an engine restart). */
 interface Replay {
   mapping: ColumnMapping;
   asOf: string | null;
+  dateFamily: DateFamily;
 }
+
+const DETECT: ReadOptions = { encoding: null, sheet: null };
 
 const PAGE_SIZE = 50;
 
@@ -68,7 +82,14 @@ function timeoutFor(bytes: number): number {
 }
 
 function sourceName(source: Source): string {
-  return source.kind === 'file' ? source.file.name : source.sample.file;
+  switch (source.kind) {
+    case 'files':
+      return source.files.map((f) => f.name).join(' + ');
+    case 'sample':
+      return source.sample.file;
+    case 'url':
+      return urlFileName(source.url);
+  }
 }
 
 /**
@@ -87,6 +108,8 @@ export class Session {
   staged = $state<Loaded | null>(null);
   current = $state<(Loaded & { result: AnalysisResult }) | null>(null);
   scheme = $state<SegmentScheme>('rfm11');
+  /** The analyst's rules for returns, cancellations and duplicates; they apply to every file. */
+  policy = $state<IngestPolicy>(structuredClone(DEFAULT_POLICY));
   gridMeasure = $state<'customers' | 'revenue'>('customers');
   engineInfo = $state<EngineInfo | null>(null);
   samples = $state<SampleInfo[]>([]);
@@ -112,6 +135,9 @@ export class Session {
 
   fmt = $derived(formatters(this.locale));
 
+  /** Automation hook: the large-file benchmark turns the memory estimate off to calibrate it. */
+  memoryCheck = true;
+
   private operation: AbortController | null = null;
   private warmedUp = false;
 
@@ -129,7 +155,7 @@ export class Session {
     segment ? SEGMENT_LABELS[this.locale][segment] : '';
 
   sourceLabel(source: Source): string {
-    if (source.kind === 'file') return this.t('source.file', { name: source.file.name });
+    if (source.kind !== 'sample') return this.t('source.file', { name: sourceName(source) });
     const title = this.locale === 'zh-CN' ? source.sample.title_zh : source.sample.title_en;
     return this.t('source.sample', { name: title });
   }
@@ -162,46 +188,54 @@ export class Session {
     await this.load({ kind: 'sample', sample: chosen });
   }
 
-  /** Read, load and (when every required column is recognised) analyse a source. */
-  async load(source: Source, replay: Replay | null = null): Promise<void> {
+  /**
+   * Read, load and (when every required column is recognised) analyse a source. `readOptions`
+   * carries the analyst's encoding or sheet choice when a file is read again with it.
+   */
+  async load(
+    source: Source,
+    replay: Replay | null = null,
+    readOptions: ReadOptions = DETECT,
+  ): Promise<void> {
     const op = this.begin();
     const started = performance.now();
     try {
-      const name = sourceName(source);
-      this.stage = { key: 'stage.reading', params: { name } };
-      const onProgress = (loaded: number, total: number | null) =>
-        (this.progress = total ? loaded / total : null);
-      const bytes =
-        source.kind === 'file'
-          ? await readFile(source.file, onProgress, op.signal)
-          : await fetchBytes(`./samples/${source.sample.file}`, onProgress, op.signal);
-      this.progress = null;
+      const files = await this.sourceFiles(source, op.signal);
       if (!this.engineInfo) {
         this.stage = { key: 'stage.starting', params: {} };
         await this.engine.ready;
       }
       const read = performance.now();
+      const bytes = files.reduce((n, f) => n + f.blob.size, 0);
       const loaded = await this.engine.call(
-        (api) => api.loadCsv(transfer(bytes, [bytes.buffer]), name, proxy(this.onStage)),
-        { timeoutMs: timeoutFor(bytes.length) },
+        (api) =>
+          api.load(
+            files,
+            { ...$state.snapshot(readOptions), memoryCheck: this.memoryCheck },
+            proxy(this.onStage),
+          ),
+        { timeoutMs: timeoutFor(bytes) },
       );
       if (op.signal.aborted) {
         void this.drop(loaded.datasetId);
         throw new EngineError('cancelled');
       }
       const parsed = performance.now();
+      const target: Loaded = { loaded, source, readOptions };
       const mapping = replay?.mapping ?? loaded.guess;
-      if (!isComplete(mapping)) {
+      if (!isComplete(mapping) || (readOptions !== DETECT && !replay)) {
+        // Incomplete, or read again with another encoding or sheet: the analyst checks the preview.
         if (this.staged) void this.drop(this.staged.loaded.datasetId);
-        this.staged = { loaded, source };
+        this.staged = target;
         this.finish(op);
         return;
       }
       const { analysedAt } = await this.analyse(
-        { loaded, source },
+        target,
         mapping,
         replay?.asOf ?? null,
         op,
+        replay?.dateFamily ?? null,
       );
       await tick();
       await nextFrame();
@@ -219,13 +253,34 @@ export class Session {
     }
   }
 
+  /** Read the staged or current file again with another encoding or sheet; the preview updates. */
+  async reread(change: Partial<ReadOptions>): Promise<void> {
+    const target = this.staged ?? this.current;
+    if (!target) return;
+    await this.load(target.source, null, { ...target.readOptions, ...change });
+  }
+
+  /** The source as files for the worker: dropped files as they are (no copy), others fetched. */
+  private async sourceFiles(source: Source, signal: AbortSignal): Promise<SourceFile[]> {
+    if (source.kind === 'files')
+      return source.files.map((file) => ({ name: file.name, blob: file }));
+    const name = sourceName(source);
+    this.stage = { key: 'stage.reading', params: { name } };
+    const onProgress = (loaded: number, total: number | null) =>
+      (this.progress = total ? loaded / total : null);
+    const url = source.kind === 'sample' ? `./samples/${source.sample.file}` : source.url;
+    const bytes = await fetchBytes(url, onProgress, signal);
+    this.progress = null;
+    return [{ name, blob: new Blob([bytes as BlobPart]) }];
+  }
+
   /** Analyse the staged file (or re-analyse the current one) with the analyst's mapping. */
-  async applyMapping(mapping: ColumnMapping): Promise<void> {
+  async applyMapping(mapping: ColumnMapping, dateFamily: DateFamily | null = null): Promise<void> {
     const target = this.staged ?? this.current;
     if (!target) return;
     const op = this.begin();
     try {
-      await this.analyse({ loaded: target.loaded, source: target.source }, mapping, null, op);
+      await this.analyse(target, mapping, null, op, dateFamily);
     } catch (e) {
       this.fail(e, op);
     }
@@ -244,6 +299,23 @@ export class Session {
     try {
       await this.analyse(current, current.result.mapping, asOf === '' ? null : asOf, op);
     } catch (e) {
+      this.fail(e, op);
+    }
+  }
+
+  /** Re-analyse under new rules: a chosen as-of date stays, a default one follows the data. */
+  async setPolicy(policy: IngestPolicy): Promise<void> {
+    const previous = this.policy;
+    this.policy = policy;
+    const current = this.current;
+    if (!current) return;
+    const op = this.begin();
+    try {
+      const { asOf, defaultAsOf, mapping } = current.result;
+      await this.analyse(current, mapping, asOf === defaultAsOf ? null : asOf, op);
+    } catch (e) {
+      // What stays on screen was analysed under the previous rules (unless a newer action took over).
+      if (this.operation === op) this.policy = previous;
       this.fail(e, op);
     }
   }
@@ -283,11 +355,32 @@ export class Session {
         api.exportCustomers(current.loaded.datasetId, { scheme: this.scheme, locale: this.locale }),
       { timeoutMs: 120_000 },
     );
-    const base = sourceName(current.source).replace(/\.[^.]+$/, '');
     download(
       new Blob([bytes as BlobPart], { type: 'text/csv;charset=utf-8' }),
-      `${base}-customers-${current.result.asOf}.csv`,
+      this.customersFileName(current),
     );
+  }
+
+  /** What the customers export was computed from, and the data-quality counts, as JSON. */
+  exportMetadata(): void {
+    const current = this.current;
+    if (!current) return;
+    const metadata = exportMetadata({
+      loaded: current.loaded,
+      result: current.result,
+      scheme: this.scheme,
+      customersFile: this.customersFileName(current),
+      // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a timestamp, never mutated
+      now: new Date(),
+    });
+    download(
+      new Blob([`${JSON.stringify(metadata, null, 2)}\n`], { type: 'application/json' }),
+      this.customersFileName(current).replace(/\.csv$/, '.json'),
+    );
+  }
+
+  private customersFileName(current: Loaded & { result: AnalysisResult }): string {
+    return `${fileStem(sourceName(current.source))}-customers-${current.result.asOf}.csv`;
   }
 
   private async analyse(
@@ -295,13 +388,15 @@ export class Session {
     mapping: ColumnMapping,
     asOf: string | null,
     op: AbortController,
+    /** null: the engine keeps the reading it has (profiled, or chosen earlier). */
+    dateFamily: DateFamily | null = null,
   ): Promise<{ analysedAt: number }> {
     const result = await this.engine.call(
       (api) =>
         api.analyse(
           target.loaded.datasetId,
           $state.snapshot(mapping), // reactive proxies cannot cross postMessage
-          { asOf, scheme: this.scheme },
+          { asOf, scheme: this.scheme, policy: $state.snapshot(this.policy), dateFamily },
           proxy(this.onStage),
         ),
       { timeoutMs: timeoutFor(target.loaded.rowCount * 50) },
@@ -347,9 +442,10 @@ export class Session {
     this.customerRows = rows;
   }
 
-  private onStage = (stage: Stage) => {
-    this.stage = { key: `stage.${stage}`, params: {} };
-    this.progress = null;
+  private onStage = (stage: Stage, fraction: number | null = null) => {
+    const percent = fraction === null ? '' : this.fmt.percent(fraction);
+    this.stage = { key: `stage.${stage}`, params: { percent } };
+    this.progress = fraction;
   };
 
   private begin(): AbortController {
@@ -400,8 +496,9 @@ export class Session {
     const current = this.current;
     this.staged = null; // its tables died with the engine
     if (!current) return; // still shown until the reload replaces it
-    const replay = { mapping: current.result.mapping, asOf: current.result.asOf };
-    void this.load(current.source, replay).then(() => {
+    const { mapping, asOf, dateFamily } = current.result;
+    const replay = { mapping, asOf, dateFamily };
+    void this.load(current.source, replay, current.readOptions).then(() => {
       if (this.status === 'ready') this.notice = { key: 'error.engine_restarted', params: {} };
     });
   }
@@ -409,15 +506,4 @@ export class Session {
   private async drop(datasetId: number): Promise<void> {
     await this.engine.call((api) => api.drop(datasetId), { timeoutMs: 30_000 }).catch(() => {});
   }
-}
-
-function download(blob: Blob, fileName: string): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }

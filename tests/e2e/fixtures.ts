@@ -4,19 +4,24 @@ import { fileURLToPath } from 'node:url';
 export const fixture = (name: string) =>
   fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
 
+/** A fixture written by scripts/generate-fixtures.mjs. */
+export const generated = (name: string) => fixture(`generated/${name}`);
+
 /**
  * Every test records each request its page (and the page's worker) makes and fails if one leaves
  * the page's origin: the data never leaves the browser and nothing is fetched from elsewhere.
  */
-export const test = base.extend<{ foreignRequests: string[] }>({
+export const test = base.extend<{ foreignRequests: string[]; dataOrigins: string[] }>({
+  /** Origins of a data file the test itself gives the app (`?data=`), the one allowed exception. */
+  dataOrigins: [[], { option: true }],
   foreignRequests: [
-    async ({ context, baseURL }, use) => {
+    async ({ context, baseURL, dataOrigins }, use) => {
       const origin = new URL(baseURL ?? 'http://localhost').origin;
       const foreign: string[] = [];
       context.on('request', (request) => {
         const url = new URL(request.url());
         if (url.protocol === 'data:' || url.protocol === 'blob:') return;
-        if (url.origin !== origin) foreign.push(request.url());
+        if (url.origin !== origin && !dataOrigins.includes(url.origin)) foreign.push(request.url());
       });
       await use(foreign);
       expect(foreign, 'requests to other origins').toEqual([]);
@@ -37,7 +42,25 @@ export async function customerCount(page: Page): Promise<string> {
   return (await page.getByTestId('customer-count').textContent()) ?? '';
 }
 
-/** Choose a file with the file input, as a user does with the "Choose a file…" button. */
-export async function chooseFile(page: Page, path: string): Promise<void> {
+/** Choose files with the file input, as a user does with the "Choose a file…" button. */
+export async function chooseFile(page: Page, path: string | string[]): Promise<void> {
   await page.getByTestId('file-input').setInputFiles(path);
+}
+
+/** Drop files on the page, as a user drags them from the desktop. */
+export async function dropFiles(
+  page: Page,
+  files: { name: string; bytes: Buffer; type?: string }[],
+): Promise<void> {
+  const transfer = await page.evaluateHandle(
+    (list) => {
+      const dt = new DataTransfer();
+      for (const f of list) {
+        dt.items.add(new File([new Uint8Array(f.bytes)], f.name, { type: f.type ?? '' }));
+      }
+      return dt;
+    },
+    files.map((f) => ({ name: f.name, bytes: [...f.bytes], type: f.type })),
+  );
+  await page.dispatchEvent('body', 'drop', { dataTransfer: transfer });
 }

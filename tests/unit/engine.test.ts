@@ -190,16 +190,22 @@ describe('engine pipeline', () => {
       'column3',
     ]);
     expect(result.summary).toMatchObject({ rowsRead: 4, customers: 3 });
-    expect(result.exclusions).toEqual([
+    expect(result.quality.rules).toEqual([
       {
-        reason: 'invalid_amount',
+        rule: 'invalid_amount',
+        effect: 'excluded',
         rows: 1,
+        share: 0.25,
+        amount: null,
+        customers: 1,
         samples: [
           {
             sourceRow: 2,
             customerText: 'B',
             dateText: '2024-01-02',
             amountText: null,
+            orderText: null,
+            productText: null,
             rawLine: null,
           },
         ],
