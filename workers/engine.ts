@@ -57,6 +57,7 @@ import {
   type CsvSource,
   type ReadOptions,
   type SourceFile,
+  textBytes,
 } from '../src/ingest/source';
 import { guessMapping } from '../src/ingest/headerGuess';
 import { DATE_FAMILIES, type DateFamily } from '../src/ingest/dateFormats';
@@ -181,13 +182,14 @@ export class Engine {
     const single = files.length === 1;
     try {
       if (files.length === 0) throw new EngineError('empty_file', { file: '' });
-      if (options.memoryCheck !== false) checkMemory(files);
+      if (options.memoryCheck !== false)
+        checkMemory(files.map((f) => ({ name: f.name, bytes: f.blob.size })));
       const parts: LoadedPartInfo[] = [];
-      const texts: SourceFile[] = [];
+      const texts: { name: string; bytes: number }[] = [];
       for (const [k, file] of files.entries()) {
         onStage('decoding');
         const source = await toCsvSource(file, options, (p) => onStage(p.step, p.fraction), signal);
-        texts.push({ name: file.name, blob: source.text });
+        texts.push({ name: file.name, bytes: textBytes(source.text) });
         if (options.memoryCheck !== false) checkMemory(texts);
         const table = single ? tableName('raw', id) : partTableName(id, k);
         const rejects = single ? tableName('rejects', id) : `${table}_rejects`;
@@ -271,14 +273,17 @@ export class Engine {
   }
 
   /**
-   * In a worker, DuckDB reads the Blob in place (FileReaderSync), so a 1 GB file is not copied into
-   * the wasm heap; elsewhere (Node tests) the bytes are handed over.
+   * Text in memory is handed over as a buffer. A Blob (large text) is read in place in a worker
+   * (FileReaderSync), so a 1 GB file is not copied into the wasm heap; elsewhere (Node tests) its
+   * bytes are handed over.
    */
-  private async register(name: string, blob: Blob): Promise<void> {
-    if ((globalThis as { FileReaderSync?: unknown }).FileReaderSync !== undefined) {
-      this.db.registerFileHandle(name, blob, BROWSER_FILEREADER, true);
+  private async register(name: string, text: Blob | Uint8Array): Promise<void> {
+    if (text instanceof Uint8Array) {
+      this.db.registerFileBuffer(name, text);
+    } else if ((globalThis as { FileReaderSync?: unknown }).FileReaderSync !== undefined) {
+      this.db.registerFileHandle(name, text, BROWSER_FILEREADER, true);
     } else {
-      this.db.registerFileBuffer(name, new Uint8Array(await blob.arrayBuffer()));
+      this.db.registerFileBuffer(name, new Uint8Array(await text.arrayBuffer()));
     }
   }
 

@@ -18,6 +18,8 @@ export interface Utf8Transcoder {
   push(chunk: Uint8Array, final: boolean): void;
   /** Bytes of UTF-8 written since the last `take`. */
   readonly pending: number;
+  /** Room for this many bytes of output at once: a whole file taken at the end is never regrown. */
+  expect(bytes: number): void;
   /** The UTF-8 written since the last `take`, as a view of a buffer that later pushes reuse. */
   take(): Uint8Array;
 }
@@ -74,6 +76,10 @@ abstract class Transcoder implements Utf8Transcoder {
 
   get pending(): number {
     return this.o;
+  }
+
+  expect(bytes: number): void {
+    this.reserve(bytes);
   }
 
   take(): Uint8Array {

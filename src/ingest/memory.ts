@@ -1,5 +1,4 @@
 import { EngineError } from '../engine/errors';
-import type { SourceFile } from './source';
 
 /**
  * DuckDB-WASM's own memory limit in Chromium (a wasm32 heap stops at 4 GiB; DuckDB takes 3.1 GiB of
@@ -31,8 +30,8 @@ export function formatBytes(bytes: number): string {
  * Stop when the files could not fit: a clear message instead of a dead tab. Checked on the files as
  * given and again on their text (a compressed file or a workbook grows when converted).
  */
-export function checkMemory(files: readonly SourceFile[]): void {
-  const size = files.reduce((n, f) => n + f.blob.size, 0);
+export function checkMemory(files: readonly { name: string; bytes: number }[]): void {
+  const size = files.reduce((n, f) => n + f.bytes, 0);
   const needed = estimatePeakBytes(size);
   if (needed <= TAB_MEMORY_LIMIT) return;
   throw new EngineError('file_too_large', {

@@ -107,14 +107,11 @@ export async function transcodeBytesToUtf8(
     return whole.subarray((await hasUtf8Bom(read)) ? 3 : 0);
   }
   const transcoder = utf8Transcoder(encoding);
-  const parts: Uint8Array[] = [];
-  await forEachChunk(read, total, opts, (chunk) => {
-    transcoder.push(chunk, false);
-    parts.push(transcoder.take().slice()); // the transcoder reuses its buffer
-  });
+  // Typical text grows at most this much (CJK: 2 bytes → 3); more grows the buffer, once or twice.
+  transcoder.expect(Math.ceil(total * 1.5) + 1024);
+  await forEachChunk(read, total, opts, (chunk) => transcoder.push(chunk, false));
   transcoder.push(new Uint8Array(0), true);
-  parts.push(transcoder.take());
-  return concat(parts);
+  return transcoder.take();
 }
 
 /** Calls `visit` with each chunk in order, reading the next chunk while `visit` works. */

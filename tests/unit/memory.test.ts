@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { EngineError } from '../../src/engine/errors';
 import { checkMemory, estimatePeakBytes, TAB_MEMORY_LIMIT } from '../../src/ingest/memory';
 
-/** A Blob that reports a size without holding the bytes. */
-const sized = (name: string, size: number) => ({ name, blob: { size } as Blob });
+const sized = (name: string, bytes: number) => ({ name, bytes });
 
 describe('memory estimate', () => {
   it('lets through what a tab loaded and stops what ran it out of memory (bench:large)', () => {
