@@ -4,7 +4,10 @@
 //   node scripts/generate-bench-data.mjs --only 1m        # just one preset
 //   node scripts/generate-bench-data.mjs --rows 250000    # custom size -> orders-250k.csv
 //   node scripts/generate-bench-data.mjs --out /tmp/data --force --seed 7
+//   node scripts/generate-bench-data.mjs --only 1m --chinese  # + orders-1m-zh.csv and orders-1m-gbk.csv
 //
+// `--chinese` derives, from each file, the same rows with Chinese headers and a Chinese city column,
+// once in UTF-8 and once in GBK: the pair measures what transcoding adds to a load.
 // Layout: `customer_id,order_date,amount` (C000123,2024-03-05,45.67 ≈ 25 bytes a row), one
 // customer per 10 rows on average. Every customer has at least one order; order counts are
 // heavy-tailed (gamma-mixed geometric), each customer is active for an exponential lifetime, and
@@ -39,10 +42,11 @@ const DAYS = 3 * 365 + 1; // 2022-01-01 .. 2024-12-31
 const CHUNK_ROWS = 40_000; // ~1 MB of text per write
 
 function parseArgs(argv) {
-  const args = { out: null, rows: null, only: null, seed: 'bench', force: false };
+  const args = { out: null, rows: null, only: null, seed: 'bench', force: false, chinese: false };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     if (flag === '--force') args.force = true;
+    else if (flag === '--chinese') args.chinese = true;
     else if (['--out', '--rows', '--only', '--seed'].includes(flag) && i + 1 < argv.length) {
       args[flag.slice(2)] = argv[++i];
     } else throw new Error(`Unknown or incomplete argument: ${flag}`);
@@ -151,6 +155,25 @@ async function writeFile(file, rows, seed) {
   return { rows, customers: customers.count, bytes: statSync(file).size };
 }
 
+const CITIES = ['上海', '北京', '广州', '深圳', '杭州', '成都', '重庆', '武汉', '南京', '西安'];
+
+/** The same rows with Chinese headers and a city column, as UTF-8 and as GBK (GB18030). */
+async function writeChineseVariants(source, seed) {
+  const iconv = (await import('iconv-lite')).default;
+  const rng = createRng(`${seed}/chinese`);
+  const text = readFileSync(source, 'utf8');
+  const lines = text.split('\n');
+  const out = ['客户ID,下单日期,订单金额,城市'];
+  for (let i = 1; i < lines.length; i++) {
+    if (lines[i]) out.push(`${lines[i]},${CITIES[Math.floor(rng.uniform() * CITIES.length)]}`);
+  }
+  const zh = out.join('\n') + '\n';
+  const base = source.replace(/\.csv$/, '');
+  writeFileSync(`${base}-zh.csv`, zh);
+  writeFileSync(`${base}-gbk.csv`, iconv.encode(zh, 'gb18030'));
+  return [`${base}-zh.csv`, `${base}-gbk.csv`];
+}
+
 function metaPath(file) {
   return path.join(path.dirname(file), `.${path.basename(file, '.csv')}.meta.json`);
 }
@@ -187,8 +210,18 @@ async function main(argv) {
   for (const rows of jobs) {
     const file = path.join(outDir, `orders-${label(rows)}.csv`);
     const shown = path.relative(process.cwd(), file);
+    // The Chinese variants follow their source: written when missing, forced, or the source changed.
+    const chinese = async (sourceChanged) => {
+      if (!args.chinese) return;
+      if (!sourceChanged && !args.force && existsSync(file.replace(/\.csv$/, '-gbk.csv'))) return;
+      const files = await writeChineseVariants(file, args.seed);
+      console.log(
+        `bench-data: wrote ${files.map((f) => path.relative(process.cwd(), f)).join(', ')}`,
+      );
+    };
     if (!args.force && isComplete(file, rows, args.seed)) {
       console.log(`bench-data: ${shown} is up to date (${statSync(file).size} bytes)`);
+      await chinese(false);
       continue;
     }
     const started = performance.now();
@@ -202,6 +235,7 @@ async function main(argv) {
     console.log(
       `bench-data: wrote ${shown} (${rows} rows, ${result.customers} customers, ${mb} MB) in ${seconds}s`,
     );
+    await chinese(true);
   }
 }
 

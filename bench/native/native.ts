@@ -3,16 +3,17 @@
 // only here (its package is installed on demand, outside the root lockfile).
 import { DuckDBInstance } from '@duckdb/node-api';
 import { EMPTY_MAPPING } from '../../src/analysis/mapping';
-import {
-  exclusionCountsSql,
-  rfmGridSql,
-  segmentSummarySql,
-  summarySql,
-} from '../../src/analysis/reports';
+import { DEFAULT_POLICY, nonProductRows } from '../../src/analysis/policy';
+import { rowsReadSql, typedQualitySql } from '../../src/analysis/quality';
+import { rfmGridSql, segmentSummarySql, summarySql } from '../../src/analysis/reports';
 import { buildCustomerTotalsSql } from '../../src/analysis/customerTotals';
 import { buildRfmSql } from '../../src/analysis/rfm';
 import { paramsTableSql } from '../../src/analysis/sql';
-import { buildTransactionsSql, defaultAsOfSql } from '../../src/analysis/transactions';
+import {
+  buildTransactionsSql,
+  defaultAsOfSql,
+  policyTablesSql,
+} from '../../src/analysis/transactions';
 import { loadCsvSql } from '../../src/ingest/csv';
 import { profileSqlBatches } from '../../src/ingest/profile';
 
@@ -27,6 +28,25 @@ for (let run = 0; run < Number(runs); run++) {
   for (const sql of profileSqlBatches('raw_1', 3)) await conn.run(sql);
   const loaded = performance.now();
   const mapping = { ...EMPTY_MAPPING, customerId: 0, orderDate: 1, amount: 2 };
+  const columnCount = Number(
+    (await conn.runAndReadAll('SELECT count(*) AS n FROM (DESCRIBE raw_1)')).getRowObjectsJS()[0]
+      ?.n,
+  );
+  const policy = DEFAULT_POLICY;
+  const policyTable = 'params_1_policy';
+  for (const { sql, params } of policyTablesSql(
+    policyTable,
+    policy.cancelledOrderPrefix,
+    nonProductRows(policy.nonProductCodes),
+  )) {
+    const statement = await conn.prepare(sql);
+    params.forEach((value, i) =>
+      typeof value === 'boolean'
+        ? statement.bindBoolean(i + 1, value)
+        : statement.bindVarchar(i + 1, String(value)),
+    );
+    await statement.run();
+  }
   await conn.run(
     buildTransactionsSql({
       rawTable: 'raw_1',
@@ -34,9 +54,21 @@ for (let run = 0; run < Number(runs); run++) {
       mapping,
       dateFamily: 'ymd',
       decimal: '.',
+      columnCount,
+      policy,
+      policyTable,
     }),
   );
-  await conn.run(exclusionCountsSql('tx_1'));
+  await conn.run(
+    typedQualitySql({
+      txTable: 'tx_1',
+      rawTable: 'raw_1',
+      rejectsTable: 'rejects_1',
+      policyTable,
+      mapping,
+    }),
+  );
+  await conn.run(rowsReadSql('tx_1', 'rejects_1'));
   const asOf = String(
     (await conn.runAndReadAll(defaultAsOfSql('tx_1'))).getRowObjectsJS()[0]?.as_of,
   );
