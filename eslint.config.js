@@ -11,6 +11,7 @@ export default ts.config(
       'node_modules/',
       'bench/data/',
       'bench/native/dist/',
+      'bench/models/dist/',
       'tests/fixtures/generated/',
       'test-results/',
       'playwright-report/',

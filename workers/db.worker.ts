@@ -18,6 +18,10 @@ import type {
   LoadedDataset,
   SegmentView,
   Stage,
+  ValueOptions,
+  ValueResult,
+  HoldoutOptions,
+  HoldoutResult,
 } from '../src/engine/types';
 import type { ReadOptions, SourceFile } from '../src/ingest/source';
 import { Engine } from './engine';
@@ -101,6 +105,14 @@ const api = {
     onStage: (s: Stage) => void,
   ): Promise<Outcome<AnalysisResult>> =>
     toOutcome(async () => withEngine((e) => e.analyse(datasetId, mapping, options, onStage))),
+  value: (
+    datasetId: number,
+    options: ValueOptions,
+    onStage: (s: Stage) => void,
+  ): Promise<Outcome<ValueResult>> =>
+    toOutcome(async () => withEngine((e) => e.value(datasetId, options, onStage))),
+  holdout: (datasetId: number, options: HoldoutOptions): Promise<Outcome<HoldoutResult>> =>
+    toOutcome(async () => withEngine((e) => e.holdout(datasetId, options))),
   segmentView: (datasetId: number, scheme: SegmentScheme): Promise<Outcome<SegmentView>> =>
     toOutcome(async () => withEngine((e) => e.segmentView(datasetId, scheme))),
   customerPage: async (

@@ -1,3 +1,5 @@
+import { computeHoldout } from './holdout';
+import { computeValue } from './value';
 import type { DuckDBBindings, DuckDBDataProtocol } from 'duckdb-wasm-browser-blocking';
 import { customerPageSql, customersExportSql } from '../src/analysis/customers';
 import { FIELDS, missingFields, type ColumnMapping } from '../src/analysis/mapping';
@@ -47,6 +49,10 @@ import type {
   SegmentView,
   Stage,
   Summary,
+  ValueOptions,
+  ValueResult,
+  HoldoutOptions,
+  HoldoutResult,
 } from '../src/engine/types';
 import { loadCsvSql } from '../src/ingest/csv';
 import { planCombination, type LoadedPart } from '../src/ingest/combine';
@@ -104,6 +110,8 @@ interface Dataset {
   columns: ProfiledColumn[];
   typed: TypedRows | null;
   analysed: boolean;
+  /** The as-of date of the analysis whose customers `value_<id>` holds; null when not valued. */
+  valuedAsOf: string | null;
   /** The customer list joined on the customer id (`attrs_<id>`), when one was given. */
   attributes: AttributeSource | null;
 }
@@ -218,6 +226,7 @@ export class Engine {
         columns,
         typed: null,
         analysed: false,
+        valuedAsOf: null,
         attributes: combined?.attributes ?? null,
       });
       const first = (parts[0] as LoadedPartInfo).source;
@@ -452,6 +461,8 @@ SELECT DISTINCT ON (customer_key) * FROM (
       policy,
     };
     dataset.analysed = true;
+    dataset.valuedAsOf = null;
+    this.sql.runNow(`DROP TABLE IF EXISTS ${tableName('value', datasetId)}`);
     const view = await this.segmentView(datasetId, options.scheme);
     return {
       datasetId,
@@ -535,6 +546,34 @@ SELECT DISTINCT ON (customer_key) * FROM (
       this.sql.runNow(`DROP TABLE IF EXISTS ${policyTable}`);
       this.sql.runNow(`DROP TABLE IF EXISTS ${policyTable}_codes`);
     }
+  }
+
+  /**
+   * Historical, current and predicted value of every customer of the analysed dataset, with the
+   * model fits, tiers and classes (workers/value.ts).
+   */
+  async value(
+    datasetId: number,
+    options: ValueOptions,
+    onStage: StageListener = () => {},
+  ): Promise<ValueResult> {
+    this.sql.beginWork();
+    const dataset = this.dataset(datasetId);
+    this.analysedRfm(datasetId);
+    dataset.valuedAsOf = null;
+    const { as_of } = await this.sql.row<{ as_of: string }>(
+      `SELECT strftime(as_of, '%Y-%m-%d') AS as_of FROM ${tableName('params', datasetId)}`,
+    );
+    const result = await computeValue(this.sql, datasetId, as_of, options, onStage);
+    dataset.valuedAsOf = as_of;
+    return result;
+  }
+
+  /** Fit on the purchases before a split date and compare predictions with the rest. */
+  async holdout(datasetId: number, options: HoldoutOptions): Promise<HoldoutResult> {
+    this.sql.beginWork();
+    this.analysedRfm(datasetId);
+    return computeHoldout(this.sql, datasetId, options);
   }
 
   /** Segments and grid of an analysed dataset under another scheme, without re-scoring. */
@@ -632,6 +671,7 @@ SELECT DISTINCT ON (customer_key) * FROM (
           request.locale,
           file,
           this.dataset(datasetId).attributes ? tableName('attrs', datasetId) : null,
+          this.dataset(datasetId).valuedAsOf ? tableName('value', datasetId) : null,
         ),
       );
       const csv = this.db.copyFileToBuffer(file);
@@ -650,7 +690,11 @@ SELECT DISTINCT ON (customer_key) * FROM (
   }
 
   private dropTables(id: number): void {
-    for (const prefix of ['raw', 'tx', 'totals', 'rfm', 'params', 'rejects', 'attrs'] as const) {
+    const prefixes = [
+      ...['raw', 'tx', 'totals', 'rfm', 'params', 'rejects', 'attrs'],
+      ...['clvsum', 'vparams', 'vinputs', 'vpred', 'value'],
+    ] as const;
+    for (const prefix of prefixes) {
       this.sql.runNow(`DROP TABLE IF EXISTS ${tableName(prefix, id)}`);
     }
     this.sql.runNow(`DROP TABLE IF EXISTS ${tableName('rejects', id)}_scan`);

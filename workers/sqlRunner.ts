@@ -1,5 +1,5 @@
 import type { DuckDBBindings } from 'duckdb-wasm-browser-blocking';
-import { tableFromIPC, type Table } from 'apache-arrow';
+import { tableFromArrays, tableFromIPC, tableToIPC, type Table } from 'apache-arrow';
 import { EngineError } from '../src/engine/errors';
 
 /** Statements remembered by the log (what ran and how long it took). */
@@ -97,6 +97,19 @@ export class SqlRunner {
     }
   }
 
+  /**
+   * (Re)creates `table` from typed columns (numbers computed in the worker), handed over as Arrow:
+   * no value is written into SQL text.
+   */
+  insertColumns(table: string, columns: Record<string, Int32Array | Float64Array>): void {
+    this.throwIfCancelled();
+    const started = performance.now();
+    this.runNow(`DROP TABLE IF EXISTS ${table}`);
+    const ipc = tableToIPC(tableFromArrays(columns), 'stream');
+    this.db.insertArrowFromIPCStream(this.conn, ipc, { name: table, create: true });
+    this.remember(`insert ${table}`, started);
+  }
+
   private remember(sql: string, started: number): void {
     this.log.push({ sql, ms: performance.now() - started });
     if (this.log.length > LOG_SIZE) this.log.shift();
@@ -108,6 +121,11 @@ export class SqlRunner {
 
   async rows<T>(sql: string): Promise<T[]> {
     return toRows<T>(await this.table(sql));
+  }
+
+  /** Rows of a short statement with `?` parameters (run at once, like `runWithParams`). */
+  rowsWithParams<T>(sql: string, params: readonly unknown[]): T[] {
+    return toRows<T>(tableFromIPC(this.runWithParams(sql, params)));
   }
 
   async row<T>(sql: string): Promise<T> {

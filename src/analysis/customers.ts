@@ -78,15 +78,28 @@ export function customersExportSql(
   locale: Locale,
   fileName: string,
   attrsTable: string | null = null,
+  /** `value_<id>` (valueSql.ts) when the customers were valued: adds the value columns. */
+  valueTable: string | null = null,
 ): string {
   const segment = `r.${segmentColumn(scheme)}`;
   const attributes = attrsTable ? ', a.* EXCLUDE (customer_key)' : '';
-  const join = attrsTable ? `LEFT JOIN ${attrsTable} a ON a.customer_key = r.customer_id` : '';
+  const value = valueTable
+    ? `,
+    round(v.historical_value, 2) AS clv_historical, round(v.current_value, 2) AS value_current,
+    round(v.predicted_value, 2) AS clv_predicted, round(v.total_value, 2) AS clv_total,
+    round(v.p_alive, 4) AS p_alive, round(v.expected_purchases, 3) AS expected_purchases,
+    round(v.expected_spend, 2) AS expected_avg_spend, v.value_tier, v.value_class,
+    v.value_quadrant, v.behaviour`
+    : '';
+  const join = [
+    attrsTable ? `LEFT JOIN ${attrsTable} a ON a.customer_key = r.customer_id` : '',
+    valueTable ? `LEFT JOIN ${valueTable} v ON v.customer_id = r.customer_id` : '',
+  ].join(' ');
   return `COPY (
   SELECT r.customer_id, r.first_purchase, r.last_purchase, r.recency_days, r.frequency,
     round(r.monetary, 2) AS monetary, round(r.avg_order_value, 2) AS avg_order_value,
     r.r_score, r.f_score, r.m_score, ${segmentLabelCase(segment, locale)} AS segment, r.fm_score,
-    ${segment} AS segment_key${attributes}
+    ${segment} AS segment_key${value}${attributes}
   FROM ${rfmTable} r ${join}
   ORDER BY r.monetary DESC, r.customer_id
 ) TO ${constantLiteral(fileName)} (HEADER, DELIMITER ',', USE_TMP_FILE false)`;

@@ -6,7 +6,19 @@ export function columnRef(index: number): string {
 
 /** Table names are ours (a prefix and a counter), never derived from user input. */
 export function tableName(
-  prefix: 'raw' | 'tx' | 'totals' | 'rfm' | 'rejects' | 'params' | 'attrs',
+  prefix:
+    | 'raw'
+    | 'tx'
+    | 'totals'
+    | 'rfm'
+    | 'rejects'
+    | 'params'
+    | 'attrs'
+    | 'clvsum'
+    | 'vparams'
+    | 'vinputs'
+    | 'vpred'
+    | 'value',
   datasetId: number,
 ): string {
   if (!Number.isInteger(datasetId) || datasetId < 0)

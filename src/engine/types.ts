@@ -9,6 +9,12 @@ import type { FileFormat } from '../ingest/formats/detectFormat';
 import type { SourceEncoding } from '../ingest/encoding';
 import type { EncodingInfo } from '../ingest/source';
 import type { Locale } from '../i18n/locales';
+import type { TierCuts } from '../analysis/valueSql';
+import type { ModelScore } from '../models/clv';
+import type { FitReport, ModelProblem } from '../models/customerValue';
+import type { TimeUnit } from '../models/summary';
+import type { PurchaseModel } from '../models/clv';
+import type { FrequencyBin, HoldoutErrors } from '../models/holdout';
 
 /** A file loaded into the engine as text columns, waiting for (or having) a mapping. */
 export interface LoadedDataset {
@@ -174,4 +180,94 @@ export type Stage =
   | 'profiling'
   | 'typing'
   | 'scoring'
-  | 'summarising';
+  | 'summarising'
+  | 'fitting'
+  | 'valuing';
+
+/** The analyst's value settings. */
+export interface ValueOptions {
+  unit: TimeUnit;
+  /** Horizon of the predicted (potential) value, in months. */
+  horizonMonths: number;
+  monthlyDiscountRate: number;
+  /** Share of revenue that is profit; 1 = values in revenue. */
+  margin: number;
+  /** Days of the recent window behind the current value. */
+  windowDays: number;
+  tiers: TierCuts;
+  purchaseModel: 'auto' | 'bgnbd' | 'paretonbd';
+}
+
+export const DEFAULT_VALUE_OPTIONS: ValueOptions = {
+  unit: 'weeks',
+  horizonMonths: 12,
+  monthlyDiscountRate: 0.01,
+  margin: 1,
+  windowDays: 90,
+  tiers: { high: 0.2, mid: 0.3 },
+  purchaseModel: 'auto',
+};
+
+export type ValueGroupColumn = 'value_tier' | 'value_class' | 'value_quadrant' | 'behaviour';
+
+export interface ValueGroup {
+  group: string;
+  customers: number;
+  customerShare: number;
+  historicalValue: number;
+  currentValue: number;
+  predictedValue: number;
+  totalValue: number;
+  valueShare: number | null;
+  meanPAlive: number | null;
+}
+
+export interface ValueResult {
+  datasetId: number;
+  asOf: string;
+  options: ValueOptions;
+  /** 'model': a purchase model was fitted; 'heuristic': the labelled fallback. */
+  method: 'model' | 'heuristic';
+  purchaseModel: 'bgnbd' | 'paretonbd' | null;
+  /** Gamma-Gamma gave expected spend; else each customer's mean order value. */
+  spendModel: boolean;
+  fits: FitReport[];
+  scores: ModelScore[];
+  problems: ModelProblem[];
+  frequencySpendCorrelation: number | null;
+  totals: { historical: number; current: number; predicted: number; total: number };
+  groups: Record<ValueGroupColumn, ValueGroup[]>;
+  facts: {
+    /** The top share of customers by historical value (the tier cut), and their share of revenue. */
+    topShare: number;
+    topShareRevenue: number | null;
+    repeatRate: number;
+    retentionRate: number | null;
+    retentionBase: number;
+  };
+  fitMs: number;
+}
+
+/** A calibration/holdout check: the split date, with the analysis's as-of date as the end. */
+export interface HoldoutOptions {
+  /** 'YYYY-MM-DD': the first holdout day. */
+  splitDate: string;
+  unit: TimeUnit;
+  purchaseModel: 'auto' | 'bgnbd' | 'paretonbd';
+}
+
+export interface HoldoutResult {
+  datasetId: number;
+  split: string;
+  /** Exclusive end of the holdout: the analysis's as-of date. */
+  end: string;
+  unit: TimeUnit;
+  /** The model fitted on the calibration period. */
+  model: PurchaseModel;
+  /** Customers with a purchase before the split (the cohort compared). */
+  customers: number;
+  bins: FrequencyBin[];
+  errors: HoldoutErrors;
+  /** Cumulative repeat transactions of the cohort, actual and expected, at the end of each week (days from the split). */
+  tracking: { endOffset: number; cumulativeActual: number; cumulativeExpected: number }[];
+}

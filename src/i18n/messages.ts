@@ -49,6 +49,8 @@ const en = {
   'stage.typing': 'Reading dates and amounts…',
   'stage.scoring': 'Scoring customers (RFM)…',
   'stage.summarising': 'Summarising segments…',
+  'stage.fitting': 'Fitting the customer value models…',
+  'stage.valuing': 'Valuing customers…',
   'source.sample': 'sample “{name}”',
   'source.file': '{name}',
   'mapping.title': 'Columns of {name}',
@@ -245,6 +247,12 @@ const en = {
   'error.invalid_as_of': 'The as-of date “{asOf}” is not a date (use YYYY-MM-DD).',
   'error.invalid_policy':
     'The rules for returns, cancellations and duplicates cannot be used ({problems}); check them under Data quality.',
+  'error.invalid_value_options':
+    'These value settings cannot be used: {problems}. Horizon 1–120 months, discount 0–50% a month, margin above 0 and at most 100%, window 1–3650 days, tier shares adding up to at most 100%.',
+  'error.invalid_split':
+    'Choose a split date at least {days} days after the first purchase ({first}) and at least {days} days before the as-of date ({last}); you chose {split}.',
+  'error.holdout_no_model':
+    'No purchase model could be fitted on the purchases before the split ({message}). Choose a later split date.',
   'error.engine_failed': 'The analysis engine failed: {message}',
   'error.engine_restarted':
     'The analysis engine stopped responding and was restarted; reloading your data.',
@@ -261,6 +269,101 @@ const en = {
     'The data is too large for the memory of this browser tab ({message}). Load a smaller part (for example one year), or analyse it with DuckDB on your computer.',
   'error.url_unreachable':
     'Could not download {url}: {reason}. Check the address; the server must allow downloads from other sites (CORS). You can also download the file and drop it here.',
+  'value.title': 'Customer value',
+  'value.computing': 'Fitting the value models…',
+  'value.method.model':
+    'Predicted value: {model} for purchases, {spend}, over {months} months, discounted {discount} a month.',
+  'value.method.heuristic':
+    'No model could be fitted, so predicted value is a heuristic: average order value × past purchase rate × margin over {months} months. It assumes nobody stops buying, so it overstates customers who have lapsed.',
+  'value.spend.model': 'Gamma-Gamma for spend per purchase',
+  'value.spend.observed': "each customer's own average order value for spend",
+  'value.model.bgnbd': 'BG/NBD',
+  'value.model.paretonbd': 'Pareto/NBD',
+  'value.model.gammagamma': 'Gamma-Gamma',
+  'value.model.auto': 'Better of BG/NBD and Pareto/NBD (BIC)',
+  'value.problem.too_few_customers':
+    'Only {have} customers; a model needs at least {need}. Load more history or more customers.',
+  'value.problem.too_few_repeat_customers':
+    'Only {have} customers bought on more than one day; the models learn from repeat buyers and need at least {need}. A longer period of data usually has more.',
+  'value.problem.history_too_short':
+    'The data covers {have} days; the models need at least {need} days between the first purchase and the as-of date to see customers come back.',
+  'value.problem.no_convergence': '{model} could not be fitted to these data ({message}).',
+  'value.historical': 'Historical value (net revenue)',
+  'value.current': 'Current value (last {days} days)',
+  'value.predicted': 'Predicted value (next {months} months)',
+  'value.total': 'Lifetime value',
+  'value.pareto': 'The top {top} of customers brought {share} of revenue',
+  'value.repeatRate': 'Repeat-purchase rate {rate}',
+  'value.retention':
+    'Retention {rate} (of {base} customers who bought in the {days} days before, share who bought again in the last {days} days)',
+  'value.groups.value_tier': 'Value tiers (by lifetime value)',
+  'value.groups.value_class': 'VIP, potential and ordinary customers',
+  'value.groups.value_quadrant': 'Current × predicted value',
+  'value.groups.behaviour': 'Purchase behaviour',
+  'value.groups.value_tier.note':
+    'Customers ranked by lifetime value (historical + predicted): high = the first {high}, mid = the next {mid}, low = the rest (shares set under Value settings).',
+  'value.groups.value_class.note':
+    'VIP: historical and predicted value both above the median; potential: predicted value above the median, historical not; ordinary: the rest.',
+  'value.groups.value_quadrant.note':
+    'Stars: current and predicted value above the median; rising: predicted only; harvest: current only; limited: neither.',
+  'value.groups.behaviour.note':
+    'One-time: bought on one day only. Repeat buyers split at the median purchase rate (repeat purchase days per day since the first purchase).',
+  'value.group': 'Group',
+  'value.valueShare': 'Share of value',
+  'value.meanPAlive': 'Mean P(alive)',
+  'value.group.high': 'High value',
+  'value.group.mid': 'Mid value',
+  'value.group.low': 'Low value',
+  'value.group.vip': 'VIP',
+  'value.group.potential': 'Potential',
+  'value.group.ordinary': 'Ordinary',
+  'value.group.star': 'Stars',
+  'value.group.rising': 'Rising',
+  'value.group.harvest': 'Harvest',
+  'value.group.limited': 'Limited',
+  'value.group.high_frequency': 'High-frequency buyers',
+  'value.group.low_frequency': 'Low-frequency buyers',
+  'value.group.one_time': 'One-time buyers',
+  'value.fits': 'Model fits (maximum likelihood)',
+  'value.fits.model': 'Model',
+  'value.fits.params': 'Parameters ± standard error',
+  'value.fits.ll': 'Log-likelihood',
+  'value.fits.ms': 'Fit time (ms)',
+  'value.fits.chosen': 'used',
+  'value.fits.notConverged': 'did not converge',
+  'value.correlationWarning':
+    'Frequency and spend per purchase are correlated (r = {r}); the Gamma-Gamma spend model assumes they are independent, so treat predicted spend with care.',
+  'value.options': 'Value settings',
+  'value.options.unit': 'Model time unit',
+  'value.options.horizon': 'Horizon (months)',
+  'value.options.discount': 'Discount (% a month)',
+  'value.options.margin': 'Margin (%)',
+  'value.options.window': 'Current-value window (days)',
+  'value.options.tierHigh': 'High tier (% of customers)',
+  'value.options.tierMid': 'Mid tier (% of customers)',
+  'value.options.model': 'Purchase model',
+  'value.options.apply': 'Recompute value',
+  'value.unit.weeks': 'weeks',
+  'value.unit.days': 'days',
+  'holdout.title': 'Check the models against later purchases (calibration / holdout)',
+  'holdout.explain':
+    'The purchase model is fitted on the purchases before the split date only, then predicts what each of those customers will buy from the split to the as-of date; the charts compare the predictions with what they did.',
+  'holdout.splitDate': 'Split date',
+  'holdout.run': 'Fit and compare',
+  'holdout.errors':
+    '{model} fitted on the {customers} customers who bought before {split}. From {split} to {end} they bought on {actual} days; the model predicted {predicted} (aggregate error {error}%). Mean absolute error per customer {mae}; correlation of predicted and actual {r}.',
+  'holdout.actual': 'Actual',
+  'holdout.predicted': 'Model',
+  'holdout.split': 'Split',
+  'holdout.tracking.title': 'Cumulative repeat purchases, actual and predicted, by week',
+  'holdout.tracking.description': 'Split at {split}; aggregate holdout error {error}%.',
+  'holdout.tracking.x': 'Week ending',
+  'holdout.tracking.y': 'Cumulative repeat purchases',
+  'holdout.frequency.title': 'Holdout purchases by calibration frequency',
+  'holdout.frequency.description':
+    'Mean purchases per customer after the split, grouped by the number of repeat purchases before it.',
+  'holdout.frequency.x': 'Repeat purchases before the split',
+  'holdout.frequency.y': 'Mean purchases after the split',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -314,6 +417,8 @@ const zh: Record<MessageKey, string> = {
   'stage.typing': '正在读取日期和金额…',
   'stage.scoring': '正在计算客户 RFM 评分…',
   'stage.summarising': '正在汇总客户分群…',
+  'stage.fitting': '正在拟合客户价值模型…',
+  'stage.valuing': '正在评估客户价值…',
   'source.sample': '示例“{name}”',
   'source.file': '{name}',
   'mapping.title': '{name} 的列',
@@ -494,6 +599,12 @@ const zh: Record<MessageKey, string> = {
   'error.unknown_dataset': '该数据已不在内存中，请重新加载文件。',
   'error.invalid_as_of': '分析基准日“{asOf}”不是有效日期（格式 YYYY-MM-DD）。',
   'error.invalid_policy': '退货、取消与重复行规则无法使用（{problems}）；请在“数据质量”中检查。',
+  'error.invalid_value_options':
+    '以下价值设置无法使用：{problems}。预测期 1–120 个月，月折现率 0–50%，利润率大于 0 且不超过 100%，近期窗口 1–3650 天，各层级占比之和不超过 100%。',
+  'error.invalid_split':
+    '请选择首次购买（{first}）后至少 {days} 天、截止日期（{last}）前至少 {days} 天的分割日期；当前选择为 {split}。',
+  'error.holdout_no_model':
+    '无法用分割日期之前的购买数据拟合购买模型（{message}）。请选择更晚的分割日期。',
   'error.engine_failed': '分析引擎出错：{message}',
   'error.engine_restarted': '分析引擎无响应，已重新启动；正在重新加载数据。',
   'error.encoding_mismatch':
@@ -509,6 +620,101 @@ const zh: Record<MessageKey, string> = {
     '数据超出了浏览器标签页的内存（{message}）。请加载较小的部分（例如一年的数据），或在电脑上用 DuckDB 分析。',
   'error.url_unreachable':
     '无法下载 {url}：{reason}。请检查地址；服务器必须允许其他网站下载（CORS）。也可以先下载文件再拖放到这里。',
+  'value.title': '客户价值',
+  'value.computing': '正在拟合价值模型…',
+  'value.method.model':
+    '预测价值：购买次数用 {model}，{spend}，预测 {months} 个月，按每月 {discount} 折现。',
+  'value.method.heuristic':
+    '无法拟合模型，预测价值采用经验公式：平均订单金额 × 历史购买频率 × 利润率 × {months} 个月。该公式假设客户不会流失，因此会高估已流失客户。',
+  'value.spend.model': '单次消费金额用 Gamma-Gamma 模型',
+  'value.spend.observed': '单次消费金额用客户自己的平均订单金额',
+  'value.model.bgnbd': 'BG/NBD',
+  'value.model.paretonbd': 'Pareto/NBD',
+  'value.model.gammagamma': 'Gamma-Gamma',
+  'value.model.auto': 'BG/NBD 与 Pareto/NBD 中较优者（BIC）',
+  'value.problem.too_few_customers':
+    '只有 {have} 位客户；模型至少需要 {need} 位。请加载更长时间或更多客户的数据。',
+  'value.problem.too_few_repeat_customers':
+    '只有 {have} 位客户在一天以上有购买；模型依靠复购客户学习，至少需要 {need} 位。时间更长的数据通常复购客户更多。',
+  'value.problem.history_too_short':
+    '数据只覆盖 {have} 天；模型需要首次购买到截止日期之间至少 {need} 天，才能观察到客户回购。',
+  'value.problem.no_convergence': '{model} 无法拟合这些数据（{message}）。',
+  'value.historical': '历史价值（净收入）',
+  'value.current': '当前价值（最近 {days} 天）',
+  'value.predicted': '潜在价值（未来 {months} 个月）',
+  'value.total': '生命周期价值',
+  'value.pareto': '前 {top} 的客户贡献了 {share} 的收入',
+  'value.repeatRate': '复购率 {rate}',
+  'value.retention':
+    '留存率 {rate}（此前 {days} 天有购买的 {base} 位客户中，最近 {days} 天再次购买的比例）',
+  'value.groups.value_tier': '价值分层（按生命周期价值）',
+  'value.groups.value_class': 'VIP、潜力与普通客户',
+  'value.groups.value_quadrant': '当前价值 × 潜在价值',
+  'value.groups.behaviour': '购买行为',
+  'value.groups.value_tier.note':
+    '按生命周期价值（历史 + 潜在）排序：前 {high} 为高价值，接下来 {mid} 为中价值，其余为低价值（比例可在“价值设置”中修改）。',
+  'value.groups.value_class.note':
+    'VIP：历史价值与潜在价值都高于中位数；潜力：潜在价值高于中位数而历史价值不高；其余为普通。',
+  'value.groups.value_quadrant.note':
+    '明星：当前价值与潜在价值都高于中位数；上升：仅潜在价值高；收获：仅当前价值高；低价值：都不高。',
+  'value.groups.behaviour.note':
+    '一次性：只在一天有购买。复购客户按购买频率（首次购买以来每天的复购天数）的中位数分为高频与低频。',
+  'value.group': '分组',
+  'value.valueShare': '价值占比',
+  'value.meanPAlive': '平均活跃概率',
+  'value.group.high': '高价值',
+  'value.group.mid': '中价值',
+  'value.group.low': '低价值',
+  'value.group.vip': 'VIP 客户',
+  'value.group.potential': '潜力客户',
+  'value.group.ordinary': '普通客户',
+  'value.group.star': '明星客户',
+  'value.group.rising': '上升客户',
+  'value.group.harvest': '收获客户',
+  'value.group.limited': '低价值客户',
+  'value.group.high_frequency': '高频购买客户',
+  'value.group.low_frequency': '低频购买客户',
+  'value.group.one_time': '一次性购买客户',
+  'value.fits': '模型拟合（最大似然）',
+  'value.fits.model': '模型',
+  'value.fits.params': '参数 ± 标准误',
+  'value.fits.ll': '对数似然',
+  'value.fits.ms': '拟合耗时（毫秒）',
+  'value.fits.chosen': '采用',
+  'value.fits.notConverged': '未收敛',
+  'value.correlationWarning':
+    '购买频率与单次消费金额相关（r = {r}）；Gamma-Gamma 模型假设二者独立，请谨慎看待预测的消费金额。',
+  'value.options': '价值设置',
+  'value.options.unit': '模型时间单位',
+  'value.options.horizon': '预测期（月）',
+  'value.options.discount': '折现率（每月 %）',
+  'value.options.margin': '利润率（%）',
+  'value.options.window': '当前价值窗口（天）',
+  'value.options.tierHigh': '高价值层（客户 %）',
+  'value.options.tierMid': '中价值层（客户 %）',
+  'value.options.model': '购买模型',
+  'value.options.apply': '重新计算价值',
+  'value.unit.weeks': '周',
+  'value.unit.days': '天',
+  'holdout.title': '用后续购买检验模型（校准期 / 验证期）',
+  'holdout.explain':
+    '只用分割日期之前的购买拟合购买模型，再预测这些客户从分割日期到截止日期的购买；图表比较预测与实际。',
+  'holdout.splitDate': '分割日期',
+  'holdout.run': '拟合并比较',
+  'holdout.errors':
+    '{model} 在 {split} 之前有购买的 {customers} 位客户上拟合。从 {split} 到 {end}，他们实际在 {actual} 天有购买；模型预测 {predicted}（总体误差 {error}%）。每位客户的平均绝对误差 {mae}；预测与实际的相关系数 {r}。',
+  'holdout.actual': '实际',
+  'holdout.predicted': '模型',
+  'holdout.split': '分割',
+  'holdout.tracking.title': '按周累计复购次数：实际与预测',
+  'holdout.tracking.description': '分割日期 {split}；验证期总体误差 {error}%。',
+  'holdout.tracking.x': '周末日期',
+  'holdout.tracking.y': '累计复购次数',
+  'holdout.frequency.title': '按校准期复购次数分组的验证期购买',
+  'holdout.frequency.description':
+    '分割日期之后每位客户的平均购买次数，按分割日期之前的复购次数分组。',
+  'holdout.frequency.x': '分割日期前的复购次数',
+  'holdout.frequency.y': '分割日期后的平均购买次数',
 };
 
 export const MESSAGES: Record<Locale, Record<MessageKey, string>> = { en, 'zh-CN': zh };

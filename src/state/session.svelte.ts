@@ -17,6 +17,12 @@ import { translate, type MessageKey, type MessageParams } from '../i18n/messages
 import { SEGMENT_LABELS } from '../i18n/segmentLabels';
 import type { EngineInfo } from '../../workers/db.worker';
 import { download, fileStem } from './download';
+import {
+  DEFAULT_VALUE_OPTIONS,
+  type HoldoutResult,
+  type ValueOptions,
+  type ValueResult,
+} from '../engine/types';
 
 export interface SampleInfo {
   name: string;
@@ -92,6 +98,23 @@ function sourceName(source: Source): string {
   }
 }
 
+/** The value computation for one analysis (dataset and as-of date). */
+export interface Valuation {
+  datasetId: number;
+  asOf: string;
+  status: 'computing' | 'ready' | 'error';
+  result: ValueResult | null;
+  error: { code: EngineErrorCode; details: ErrorDetails } | null;
+}
+
+/** A calibration/holdout check of the models on one dataset. */
+export interface HoldoutCheck {
+  datasetId: number;
+  status: 'computing' | 'ready' | 'error';
+  result: HoldoutResult | null;
+  error: { code: EngineErrorCode; details: ErrorDetails } | null;
+}
+
 /**
  * The analyst's session: what is loaded, what is shown, and every action on it. One operation runs
  * at a time; starting another cancels the one in flight. Nothing shown is replaced until its
@@ -132,6 +155,12 @@ export class Session {
   lastTimings = $state<LoadTimings | null>(null);
   /** Warm-up rounds the engine completed in the background (see workers/warmUp.ts). */
   warmUpRounds = $state<number | null>(null);
+  /** The analyst's value settings (horizon, discount, margin, window, tiers, model). */
+  valueOptions = $state<ValueOptions>(structuredClone(DEFAULT_VALUE_OPTIONS));
+  /** The value of the customers on screen: computed after each analysis, in the background. */
+  valuation = $state<Valuation | null>(null);
+  /** The last calibration/holdout check of the analysis on screen. */
+  holdoutCheck = $state<HoldoutCheck | null>(null);
 
   fmt = $derived(formatters(this.locale));
 
@@ -140,6 +169,7 @@ export class Session {
 
   private operation: AbortController | null = null;
   private warmedUp = false;
+  private valuing: Promise<void> | null = null;
 
   constructor(private readonly engine: EngineClient) {
     engine.onRestart = () => this.recoverFromRestart();
@@ -150,6 +180,14 @@ export class Session {
   }
 
   t = (key: MessageKey, params: MessageParams = {}): string => translate(this.locale, key, params);
+
+  /** An engine error in the UI language, its details as plain text (lists joined). */
+  errorText = (code: EngineErrorCode, details: ErrorDetails): string => {
+    const params: MessageParams = {};
+    for (const [k, v] of Object.entries(details))
+      params[k] = Array.isArray(v) ? v.join(', ') : v === null ? '' : v;
+    return this.t(`error.${code}` as MessageKey, params);
+  };
 
   segmentLabel = (segment: SegmentKey | null): string =>
     segment ? SEGMENT_LABELS[this.locale][segment] : '';
@@ -347,9 +385,76 @@ export class Session {
     this.engine.cancel();
   }
 
+  /**
+   * Fit the value models for the analysis on screen with the current settings. Its own state and
+   * errors (`valuation`): a failure here never hides the RFM analysis.
+   */
+  async computeValue(options: ValueOptions = this.valueOptions): Promise<void> {
+    const current = this.current;
+    if (!current) return;
+    const datasetId = current.loaded.datasetId;
+    const asOf = current.result.asOf;
+    const settings = $state.snapshot(options) as ValueOptions;
+    this.valuation = { datasetId, asOf, status: 'computing', result: null, error: null };
+    const work = (async () => {
+      try {
+        const result = await this.engine.call(
+          (api) =>
+            api.value(
+              datasetId,
+              settings,
+              proxy(() => {}),
+            ),
+          { timeoutMs: timeoutFor(current.result.summary.customers * 2000) },
+        );
+        if (this.valuation?.datasetId !== datasetId || this.valuation.asOf !== asOf) return;
+        this.valueOptions = settings;
+        this.valuation = { datasetId, asOf, status: 'ready', result, error: null };
+      } catch (e) {
+        if (this.valuation?.datasetId !== datasetId || this.valuation.asOf !== asOf) return;
+        const error =
+          e instanceof EngineError
+            ? { code: e.code, details: e.details }
+            : { code: 'engine_failed' as const, details: { message: String(e) } };
+        this.valuation = { datasetId, asOf, status: 'error', result: null, error };
+      }
+    })();
+    this.valuing = work;
+    await work;
+  }
+
+  /** Fit on the purchases before `splitDate` and compare with what customers did after it. */
+  async runHoldout(splitDate: string): Promise<void> {
+    const current = this.current;
+    if (!current) return;
+    const datasetId = current.loaded.datasetId;
+    this.holdoutCheck = { datasetId, status: 'computing', result: null, error: null };
+    const options = {
+      splitDate,
+      unit: this.valueOptions.unit,
+      purchaseModel: this.valueOptions.purchaseModel,
+    };
+    try {
+      const result = await this.engine.call((api) => api.holdout(datasetId, options), {
+        timeoutMs: timeoutFor(current.result.summary.customers * 2000),
+      });
+      if (this.holdoutCheck?.datasetId === datasetId)
+        this.holdoutCheck = { datasetId, status: 'ready', result, error: null };
+    } catch (e) {
+      const error =
+        e instanceof EngineError
+          ? { code: e.code, details: e.details }
+          : { code: 'engine_failed' as const, details: { message: String(e) } };
+      if (this.holdoutCheck?.datasetId === datasetId)
+        this.holdoutCheck = { datasetId, status: 'error', result: null, error };
+    }
+  }
+
   async exportCustomers(): Promise<void> {
     const current = this.current;
     if (!current) return;
+    // The export carries the value columns once they are computed.
+    await this.valuing;
     const bytes = await this.engine.call(
       (api) =>
         api.exportCustomers(current.loaded.datasetId, { scheme: this.scheme, locale: this.locale }),
@@ -411,6 +516,8 @@ export class Session {
     this.page = { segment: null, sort: 'monetary', descending: true, offset: 0 };
     await this.fetchPage();
     this.finish(op);
+    this.holdoutCheck = null;
+    void this.computeValue();
     if (!this.warmedUp) {
       // The first screen is up: pay the engine's warm-up now rather than on the analyst's big file.
       this.warmedUp = true;

@@ -1,0 +1,100 @@
+import { readFileSync } from 'node:fs';
+import { customerCount, expect, test, waitReady } from './fixtures';
+
+/** A money card's text as a number (en formatting: 1,234.56). */
+async function money(page: import('@playwright/test').Page, testId: string): Promise<number> {
+  return Number(((await page.getByTestId(testId).textContent()) ?? '').replace(/,/g, ''));
+}
+
+test('customer value: models fitted in the worker, tiers, settings and the export columns', async ({
+  page,
+}) => {
+  await page.goto('./?sample=online-retail-en&lang=en');
+  await waitReady(page);
+  const status = page.getByTestId('value-status');
+  await expect(status).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
+  await expect(page.getByTestId('value-method')).toHaveAttribute('data-method', 'model');
+  // Both purchase models are fitted and compared; exactly one is used.
+  await expect(page.getByTestId('model-fit-bgnbd')).toBeVisible();
+  await expect(page.getByTestId('model-fit-paretonbd')).toBeVisible();
+  await expect(page.locator('[data-testid^=model-fit-][data-chosen=true]')).toHaveCount(2);
+  // Every customer is in exactly one tier, and the top tier is the cut's share.
+  const customers = Number((await customerCount(page)).replace(/,/g, ''));
+  const tierCounts = await page
+    .getByTestId('value-groups-value_tier')
+    .locator('tbody tr')
+    .evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-customers'))));
+  expect(tierCounts.reduce((a, b) => a + b, 0)).toBe(customers);
+  expect(tierCounts[0]).toBe(Math.ceil(customers * 0.2));
+  await expect(page.getByTestId('pareto-share')).toContainText('top 20% of customers brought');
+  const historical = await money(page, 'value-historical');
+  const predicted = await money(page, 'value-predicted');
+  expect(predicted).toBeGreaterThan(0);
+  expect(await money(page, 'value-total')).toBeCloseTo(historical + predicted, 0);
+
+  // The holdout check: fitted before the split, compared after it, both charts drawn.
+  await page.getByTestId('holdout').locator('summary').click();
+  await page.getByTestId('holdout-run').click();
+  await expect(page.getByTestId('holdout-status')).toHaveAttribute('data-state', 'ready', {
+    timeout: 60_000,
+  });
+  await expect(page.getByTestId('holdout-errors')).toContainText('aggregate error');
+  const aggregate = Number(await page.getByTestId('holdout-errors').getAttribute('data-aggregate'));
+  expect(Number.isFinite(aggregate)).toBe(true);
+  await expect(page.getByTestId('tracking-plot').locator('path')).not.toHaveCount(0);
+  await expect(page.getByTestId('frequency-plot').locator('path')).not.toHaveCount(0);
+  await expect(page.getByTestId('tracking-plot').locator('title').first()).toHaveText(
+    'Cumulative repeat purchases, actual and predicted, by week',
+  );
+
+  // A 50% margin halves the predicted value (the same model, profit instead of revenue).
+  await page.getByTestId('value-options').locator('summary').click();
+  await page.getByTestId('value-margin').fill('50');
+  await page.getByTestId('value-margin').dispatchEvent('change');
+  await page.getByTestId('value-apply').click();
+  await expect(status).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
+  await expect
+    .poll(async () => (await money(page, 'value-predicted')) / predicted)
+    .toBeCloseTo(0.5, 2);
+  expect(await money(page, 'value-historical')).toBe(historical);
+
+  const download = page.waitForEvent('download');
+  await page.getByTestId('export-customers').click();
+  const bytes = readFileSync(await (await download).path());
+  const [header, ...lines] = bytes.subarray(3).toString('utf8').trim().split('\n');
+  const names = header!.split(',');
+  for (const c of [
+    'clv_historical',
+    'value_current',
+    'clv_predicted',
+    'p_alive',
+    'expected_purchases',
+    'expected_avg_spend',
+    'value_tier',
+  ])
+    expect(names).toContain(c);
+  expect(lines).toHaveLength(customers);
+  const tier = names.indexOf('value_tier');
+  expect(new Set(lines.map((l) => l.split(',')[tier]))).toEqual(new Set(['high', 'mid', 'low']));
+});
+
+test('too little data for a model: the heuristic, labelled, with what is missing', async ({
+  page,
+}) => {
+  await page.goto('./?lang=en');
+  await waitReady(page);
+  await page.getByTestId('file-input').setInputFiles({
+    name: 'few.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from(
+      'customer_id,order_date,amount\na,2024-01-01,100\na,2024-02-01,50\nb,2024-01-15,80\n',
+    ),
+  });
+  await expect(page.getByTestId('customer-count')).toHaveText('2');
+  await expect(page.getByTestId('value-method')).toHaveAttribute('data-method', 'heuristic', {
+    timeout: 60_000,
+  });
+  await expect(page.getByTestId('value-problem-too_few_repeat_customers')).toContainText(
+    'Only 1 customers bought on more than one day',
+  );
+});

@@ -1,0 +1,200 @@
+import type { Table } from 'apache-arrow';
+import { clvSummarySql } from '../src/analysis/clvSummarySql';
+import { tableName } from '../src/analysis/sql';
+import {
+  valueFactsSql,
+  valueGroupsSql,
+  valueInputsSql,
+  valueParamsSql,
+  valueTableSql,
+} from '../src/analysis/valueSql';
+import { EngineError } from '../src/engine/errors';
+import type { ValueGroup, ValueGroupColumn, ValueOptions, ValueResult } from '../src/engine/types';
+import { customerValues, DEFAULT_VALUE_MODEL_OPTIONS } from '../src/models/customerValue';
+import type { SqlRunner } from './sqlRunner';
+
+const GROUP_COLUMNS: readonly ValueGroupColumn[] = [
+  'value_tier',
+  'value_class',
+  'value_quadrant',
+  'behaviour',
+];
+
+/** Bounds on the analyst's settings; anything else is refused with the list of problems. */
+export function validateValueOptions(o: ValueOptions): string[] {
+  const problems: string[] = [];
+  const between = (v: number, lo: number, hi: number) => Number.isFinite(v) && v >= lo && v <= hi;
+  if (o.unit !== 'days' && o.unit !== 'weeks') problems.push('unit');
+  if (!Number.isInteger(o.horizonMonths) || !between(o.horizonMonths, 1, 120))
+    problems.push('horizonMonths');
+  if (!between(o.monthlyDiscountRate, 0, 0.5)) problems.push('monthlyDiscountRate');
+  if (!between(o.margin, 0, 1) || o.margin === 0) problems.push('margin');
+  if (!Number.isInteger(o.windowDays) || !between(o.windowDays, 1, 3650))
+    problems.push('windowDays');
+  if (!between(o.tiers.high, 0.01, 0.99) || !between(o.tiers.mid, 0, 0.99)) problems.push('tiers');
+  else if (o.tiers.high + o.tiers.mid > 1) problems.push('tiers');
+  if (!['auto', 'bgnbd', 'paretonbd'].includes(o.purchaseModel)) problems.push('purchaseModel');
+  return problems;
+}
+
+function column(table: Table, name: string): Float64Array {
+  const vector = table.getChild(name);
+  if (!vector) throw new Error(`missing column ${name}`);
+  return Float64Array.from(vector.toArray() as ArrayLike<number>, Number);
+}
+
+/**
+ * Value of every customer of an analysed dataset: model inputs in SQL, fits and predictions in
+ * this worker, then tiers and classes in SQL again (`value_<id>`, which the export joins).
+ */
+export async function computeValue(
+  sql: SqlRunner,
+  datasetId: number,
+  asOf: string,
+  options: ValueOptions,
+  onStage: (stage: 'fitting' | 'valuing') => void,
+): Promise<ValueResult> {
+  const problems = validateValueOptions(options);
+  if (problems.length > 0) throw new EngineError('invalid_value_options', { problems });
+  const t = (p: Parameters<typeof tableName>[0]) => tableName(p, datasetId);
+  const [tx, rfm, params, summary, vparams, inputs, predictions, value] = [
+    t('tx'),
+    t('rfm'),
+    t('params'),
+    t('clvsum'),
+    t('vparams'),
+    t('vinputs'),
+    t('vpred'),
+    t('value'),
+  ];
+  sql.runWithParams(valueParamsSql(vparams), [
+    options.windowDays,
+    options.tiers.high,
+    options.tiers.mid,
+  ]);
+  await sql.run(clvSummarySql({ txTable: tx, paramsTable: params, outTable: summary }));
+  await sql.run(
+    valueInputsSql({
+      txTable: tx,
+      rfmTable: rfm,
+      summaryTable: summary,
+      paramsTable: params,
+      valueParamsTable: vparams,
+      outTable: inputs,
+    }),
+  );
+  const data = await sql.table(
+    `SELECT x, tx, T, repeat_spend, avg_order_value FROM ${inputs} ORDER BY k`,
+  );
+  onStage('fitting');
+  const started = performance.now();
+  const values = customerValues(
+    {
+      x: column(data, 'x'),
+      tx: column(data, 'tx'),
+      T: column(data, 'T'),
+      monetary: column(data, 'repeat_spend'),
+    },
+    column(data, 'avg_order_value'),
+    {
+      ...DEFAULT_VALUE_MODEL_OPTIONS,
+      unit: options.unit,
+      horizonMonths: options.horizonMonths,
+      monthlyDiscountRate: options.monthlyDiscountRate,
+      margin: options.margin,
+      purchaseModel: options.purchaseModel,
+    },
+  );
+  const fitMs = performance.now() - started;
+  sql.throwIfCancelled();
+  onStage('valuing');
+  const n = values.predictedValue.length;
+  sql.insertColumns(predictions, {
+    k: Int32Array.from({ length: n }, (_, i) => i),
+    p_alive: values.pAlive ?? new Float64Array(n).fill(NaN),
+    expected_purchases: values.expectedPurchases,
+    expected_spend: values.expectedSpend,
+    predicted_value: values.predictedValue,
+  });
+  await sql.run(
+    valueTableSql({
+      inputsTable: inputs,
+      predictionsTable: predictions,
+      valueParamsTable: vparams,
+      outTable: value,
+    }),
+  );
+  sql.runNow(`DROP TABLE IF EXISTS ${predictions}`);
+  const groups = {} as Record<ValueGroupColumn, ValueGroup[]>;
+  for (const c of GROUP_COLUMNS) groups[c] = await valueGroups(sql, value, c);
+  const totals = await sql.row<ValueResult['totals']>(
+    `SELECT sum(historical_value) AS historical, sum(current_value) AS current,
+       sum(predicted_value) AS predicted, sum(total_value) AS total FROM ${value}`,
+  );
+  const [f] = sql.rowsWithParams<{
+    top_share_revenue: number | null;
+    repeat_rate: number;
+    retention_rate: number | null;
+    retention_base: number;
+  }>(
+    valueFactsSql({
+      valueTable: value,
+      txTable: tx,
+      paramsTable: params,
+      valueParamsTable: vparams,
+    }),
+    [options.tiers.high],
+  );
+  return {
+    datasetId,
+    asOf,
+    options,
+    method: values.method,
+    purchaseModel: values.purchaseModel?.model ?? null,
+    spendModel: values.spendModel,
+    fits: values.fits,
+    scores: values.choice?.scores ?? [],
+    problems: values.problems,
+    frequencySpendCorrelation: values.frequencySpendCorrelation,
+    totals,
+    groups,
+    facts: {
+      topShare: options.tiers.high,
+      topShareRevenue: f?.top_share_revenue ?? null,
+      repeatRate: f?.repeat_rate ?? 0,
+      retentionRate: f?.retention_rate ?? null,
+      retentionBase: f?.retention_base ?? 0,
+    },
+    fitMs,
+  };
+}
+
+async function valueGroups(
+  sql: SqlRunner,
+  valueTable: string,
+  groupColumn: ValueGroupColumn,
+): Promise<ValueGroup[]> {
+  type Raw = {
+    grp: string;
+    customers: number;
+    customer_share: number;
+    historical_value: number;
+    current_value: number;
+    predicted_value: number;
+    total_value: number;
+    value_share: number | null;
+    mean_p_alive: number | null;
+  };
+  const rows = await sql.rows<Raw>(valueGroupsSql(valueTable, groupColumn));
+  return rows.map((r) => ({
+    group: r.grp,
+    customers: r.customers,
+    customerShare: r.customer_share,
+    historicalValue: r.historical_value,
+    currentValue: r.current_value,
+    predictedValue: r.predicted_value,
+    totalValue: r.total_value,
+    valueShare: r.value_share,
+    meanPAlive: r.mean_p_alive,
+  }));
+}
