@@ -564,7 +564,14 @@ SELECT DISTINCT ON (customer_key) * FROM (
     const { as_of } = await this.sql.row<{ as_of: string }>(
       `SELECT strftime(as_of, '%Y-%m-%d') AS as_of FROM ${tableName('params', datasetId)}`,
     );
-    const result = await computeValue(this.sql, datasetId, as_of, options, onStage);
+    const result = await computeValue(
+      this.sql,
+      datasetId,
+      as_of,
+      { columns: dataset.columns, listColumns: dataset.attributes?.columns ?? null },
+      options,
+      onStage,
+    );
     dataset.valuedAsOf = as_of;
     return result;
   }
@@ -692,7 +699,7 @@ SELECT DISTINCT ON (customer_key) * FROM (
   private dropTables(id: number): void {
     const prefixes = [
       ...['raw', 'tx', 'totals', 'rfm', 'params', 'rejects', 'attrs'],
-      ...['clvsum', 'vparams', 'vinputs', 'vpred', 'value'],
+      ...['clvsum', 'vparams', 'vinputs', 'vpred', 'value', 'vextra', 'vcac'],
     ] as const;
     for (const prefix of prefixes) {
       this.sql.runNow(`DROP TABLE IF EXISTS ${tableName(prefix, id)}`);

@@ -2,14 +2,31 @@ import type { Table } from 'apache-arrow';
 import { clvSummarySql } from '../src/analysis/clvSummarySql';
 import { tableName } from '../src/analysis/sql';
 import {
+  cacTableSql,
+  channelValueSql,
+  customerAttributeSql,
+  customerProfitSql,
+  referralValueSql,
+  type AttributeRef,
+} from '../src/analysis/valueAttributesSql';
+import {
+  referralColumnsSql,
+  valueExtrasSql,
   valueFactsSql,
   valueGroupsSql,
   valueInputsSql,
   valueParamsSql,
   valueTableSql,
 } from '../src/analysis/valueSql';
+import type { ProfiledColumn } from '../src/ingest/profile';
 import { EngineError } from '../src/engine/errors';
-import type { ValueGroup, ValueGroupColumn, ValueOptions, ValueResult } from '../src/engine/types';
+import type {
+  ChannelValue,
+  ValueGroup,
+  ValueGroupColumn,
+  ValueOptions,
+  ValueResult,
+} from '../src/engine/types';
 import { customerValues, DEFAULT_VALUE_MODEL_OPTIONS } from '../src/models/customerValue';
 import type { SqlRunner } from './sqlRunner';
 
@@ -18,11 +35,37 @@ const GROUP_COLUMNS: readonly ValueGroupColumn[] = [
   'value_class',
   'value_quadrant',
   'behaviour',
+  'referral_class',
 ];
 
+/** What the value step reads about the dataset beyond its tables' names. */
+export interface ValueDataset {
+  /** The orders' columns (for the cost column's decimal separator and the bounds of refs). */
+  columns: ProfiledColumn[];
+  /** Columns of the joined customer list, or null without one. */
+  listColumns: string[] | null;
+}
+
 /** Bounds on the analyst's settings; anything else is refused with the list of problems. */
-export function validateValueOptions(o: ValueOptions): string[] {
+export function validateValueOptions(o: ValueOptions, dataset: ValueDataset): string[] {
   const problems: string[] = [];
+  const refOk = (ref: AttributeRef | null) =>
+    ref === null ||
+    (Number.isInteger(ref.column) &&
+      ref.column >= 0 &&
+      (ref.source === 'orders'
+        ? ref.column < dataset.columns.length
+        : ref.source === 'customers' && ref.column < (dataset.listColumns?.length ?? 0)));
+  if (!refOk(o.channel)) problems.push('channel');
+  if (!refOk(o.referrer)) problems.push('referrer');
+  if (o.costColumn !== null && !refOk({ source: 'orders', column: o.costColumn }))
+    problems.push('costColumn');
+  if (
+    !Array.isArray(o.cac) ||
+    o.cac.length > 1000 ||
+    o.cac.some((c) => typeof c.channel !== 'string' || !(Number.isFinite(c.cac) && c.cac >= 0))
+  )
+    problems.push('cac');
   const between = (v: number, lo: number, hi: number) => Number.isFinite(v) && v >= lo && v <= hi;
   if (o.unit !== 'days' && o.unit !== 'weeks') problems.push('unit');
   if (!Number.isInteger(o.horizonMonths) || !between(o.horizonMonths, 1, 120))
@@ -51,14 +94,16 @@ export async function computeValue(
   sql: SqlRunner,
   datasetId: number,
   asOf: string,
+  dataset: ValueDataset,
   options: ValueOptions,
   onStage: (stage: 'fitting' | 'valuing') => void,
 ): Promise<ValueResult> {
-  const problems = validateValueOptions(options);
+  const problems = validateValueOptions(options, dataset);
   if (problems.length > 0) throw new EngineError('invalid_value_options', { problems });
   const t = (p: Parameters<typeof tableName>[0]) => tableName(p, datasetId);
-  const [tx, rfm, params, summary, vparams, inputs, predictions, value] = [
+  const [tx, raw, rfm, params, summary, vparams, inputs, predictions, value, extras, cac] = [
     t('tx'),
+    t('raw'),
     t('rfm'),
     t('params'),
     t('clvsum'),
@@ -66,11 +111,65 @@ export async function computeValue(
     t('vinputs'),
     t('vpred'),
     t('value'),
+    t('vextra'),
+    t('vcac'),
   ];
+  const attribute = (ref: AttributeRef | null, asCustomerId: boolean) =>
+    ref === null
+      ? null
+      : customerAttributeSql({
+          ref,
+          txTable: tx,
+          rawTable: raw,
+          attrsTable: dataset.listColumns ? t('attrs') : null,
+          asCustomerId,
+        });
+  const cost = options.costColumn;
+  await sql.run(
+    valueExtrasSql({
+      rfmTable: rfm,
+      channelSql: attribute(options.channel, false),
+      referrerSql: attribute(options.referrer, true),
+      profitSql:
+        cost === null
+          ? null
+          : customerProfitSql({
+              txTable: tx,
+              rawTable: raw,
+              paramsTable: params,
+              costColumn: cost,
+              decimal: dataset.columns[cost]?.decimal ?? '.',
+            }),
+      outTable: extras,
+    }),
+  );
+  // With row costs, predictions use the margin the data show; else the analyst's setting.
+  let margin: ValueResult['margin'] = {
+    value: options.margin,
+    source: 'setting',
+    rowsWithoutCost: 0,
+  };
+  if (cost !== null) {
+    const m = await sql.row<{
+      profit: number | null;
+      revenue: number | null;
+      missing: number | null;
+    }>(
+      `SELECT sum(e.profit) AS profit, sum(r.monetary) AS revenue, sum(e.rows_without_cost) AS missing
+       FROM ${extras} e JOIN ${rfm} r USING (customer_id)`,
+    );
+    const ratio = m.revenue && m.revenue > 0 && m.profit !== null ? m.profit / m.revenue : 1;
+    margin = {
+      value: Math.min(1, Math.max(0.001, ratio)),
+      source: 'cost',
+      rowsWithoutCost: m.missing ?? 0,
+    };
+  }
   sql.runWithParams(valueParamsSql(vparams), [
     options.windowDays,
     options.tiers.high,
     options.tiers.mid,
+    margin.value,
   ]);
   await sql.run(clvSummarySql({ txTable: tx, paramsTable: params, outTable: summary }));
   await sql.run(
@@ -80,6 +179,7 @@ export async function computeValue(
       summaryTable: summary,
       paramsTable: params,
       valueParamsTable: vparams,
+      extrasTable: extras,
       outTable: inputs,
     }),
   );
@@ -101,7 +201,7 @@ export async function computeValue(
       unit: options.unit,
       horizonMonths: options.horizonMonths,
       monthlyDiscountRate: options.monthlyDiscountRate,
-      margin: options.margin,
+      margin: margin.value,
       purchaseModel: options.purchaseModel,
     },
   );
@@ -116,17 +216,54 @@ export async function computeValue(
     expected_spend: values.expectedSpend,
     predicted_value: values.predictedValue,
   });
+  const unreferred = `${value}_base`;
   await sql.run(
     valueTableSql({
       inputsTable: inputs,
       predictionsTable: predictions,
       valueParamsTable: vparams,
-      outTable: value,
+      outTable: unreferred,
     }),
   );
   sql.runNow(`DROP TABLE IF EXISTS ${predictions}`);
+  await sql.run(
+    referralColumnsSql({
+      valueTable: unreferred,
+      referralSql: options.referrer ? referralValueSql(unreferred) : null,
+      outTable: value,
+    }),
+  );
+  sql.runNow(`DROP TABLE IF EXISTS ${unreferred}`);
+  let channels: ChannelValue[] | null = null;
+  if (options.channel) {
+    sql.runWithParams(
+      cacTableSql(cac, options.cac.length),
+      options.cac.flatMap((c) => [c.channel, c.cac]),
+    );
+    channels = (
+      await sql.rows<{
+        channel: string | null;
+        customers: number;
+        mean_historical: number;
+        mean_predicted: number;
+        mean_total: number;
+        cac: number | null;
+        clv_to_cac: number | null;
+      }>(channelValueSql({ valueTable: value, cacTable: cac }))
+    ).map((r) => ({
+      channel: r.channel,
+      customers: r.customers,
+      meanHistorical: r.mean_historical,
+      meanPredicted: r.mean_predicted,
+      meanTotal: r.mean_total,
+      cac: r.cac,
+      clvToCac: r.clv_to_cac,
+    }));
+    sql.runNow(`DROP TABLE IF EXISTS ${cac}`);
+  }
   const groups = {} as Record<ValueGroupColumn, ValueGroup[]>;
-  for (const c of GROUP_COLUMNS) groups[c] = await valueGroups(sql, value, c);
+  for (const c of GROUP_COLUMNS)
+    groups[c] = c === 'referral_class' && !options.referrer ? [] : await valueGroups(sql, value, c);
   const totals = await sql.row<ValueResult['totals']>(
     `SELECT sum(historical_value) AS historical, sum(current_value) AS current,
        sum(predicted_value) AS predicted, sum(total_value) AS total FROM ${value}`,
@@ -157,7 +294,9 @@ export async function computeValue(
     problems: values.problems,
     frequencySpendCorrelation: values.frequencySpendCorrelation,
     totals,
+    margin,
     groups,
+    channels,
     facts: {
       topShare: options.tiers.high,
       topShareRevenue: f?.top_share_revenue ?? null,

@@ -18,6 +18,8 @@ export function tableName(
     | 'vparams'
     | 'vinputs'
     | 'vpred'
+    | 'vextra'
+    | 'vcac'
     | 'value',
   datasetId: number,
 ): string {

@@ -13,10 +13,43 @@ export interface TierCuts {
 
 export const DEFAULT_TIER_CUTS: TierCuts = { high: 0.2, mid: 0.3 };
 
-/** Statement that (re)creates the value parameters table; bind [windowDays, tierHigh, tierMid]. */
+/**
+ * Statement that (re)creates the value parameters table; bind [windowDays, tierHigh, tierMid,
+ * margin] (margin: the share of revenue that is profit, used when no cost column is read).
+ */
 export function valueParamsSql(table: string): string {
   return `CREATE OR REPLACE TABLE ${table} AS
-SELECT CAST(? AS INTEGER) AS window_days, CAST(? AS DOUBLE) AS tier_high, CAST(? AS DOUBLE) AS tier_mid`;
+SELECT CAST(? AS INTEGER) AS window_days, CAST(? AS DOUBLE) AS tier_high, CAST(? AS DOUBLE) AS tier_mid,
+  CAST(? AS DOUBLE) AS margin`;
+}
+
+/** Per customer: channel, referrer (a customer id) and profit, each NULL when not read. */
+export function valueExtrasSql(o: {
+  rfmTable: string;
+  channelSql: string | null;
+  referrerSql: string | null;
+  profitSql: string | null;
+  outTable: string;
+}): string {
+  const none = (column: string, type: string) =>
+    `(SELECT CAST(NULL AS VARCHAR) AS customer_id, CAST(NULL AS ${type}) AS ${column} WHERE false)`;
+  const channel = o.channelSql
+    ? `(SELECT customer_id, v AS channel FROM (${o.channelSql}))`
+    : none('channel', 'VARCHAR');
+  const referrer = o.referrerSql
+    ? `(SELECT customer_id, v AS referrer FROM (${o.referrerSql}))`
+    : none('referrer', 'VARCHAR');
+  const profit = o.profitSql
+    ? `(SELECT customer_id, profit, rows_without_cost FROM (${o.profitSql}))`
+    : `(SELECT CAST(NULL AS VARCHAR) AS customer_id, CAST(NULL AS DOUBLE) AS profit,
+        CAST(NULL AS INTEGER) AS rows_without_cost WHERE false)`;
+
+  return `CREATE OR REPLACE TABLE ${o.outTable} AS
+SELECT r.customer_id, ch.channel, rf.referrer, p.profit, p.rows_without_cost
+FROM ${o.rfmTable} r
+LEFT JOIN ${channel} ch USING (customer_id)
+LEFT JOIN ${referrer} rf USING (customer_id)
+LEFT JOIN ${profit} p USING (customer_id)`;
 }
 
 export interface ValueInputsOptions {
@@ -28,19 +61,25 @@ export interface ValueInputsOptions {
   summaryTable: string;
   /** `as_of` (paramsTableSql). */
   paramsTable: string;
-  /** `window_days` (valueParamsSql). */
+  /** `window_days`, `margin` (valueParamsSql). */
   valueParamsTable: string;
+  /** Channel, referrer and profit per customer (valueExtrasSql). */
+  extrasTable: string;
   outTable: string;
 }
 
 /**
- * One row per scored customer, numbered `k` by customer id: historical value (net revenue before
- * the as-of date, as in RFM), current value (net revenue in the last `window_days` days before
- * the as-of date), mean order value, and the model summary (x, tx, T in days, repeat-day spend).
+ * One row per scored customer, numbered `k` by customer id: historical revenue (net, before the
+ * as-of date, as in RFM) and historical value (profit from the cost column when one is read, else
+ * revenue × margin), current value (net revenue × margin in the last `window_days` days before
+ * the as-of date), mean order value, the model summary (x, tx, T in days, repeat-day spend), and
+ * channel and referrer when read.
  */
 export function valueInputsSql(o: ValueInputsOptions): string {
   return `CREATE OR REPLACE TABLE ${o.outTable} AS
-WITH params AS (SELECT p.as_of, v.window_days FROM ${o.paramsTable} p, ${o.valueParamsTable} v),
+WITH params AS (
+  SELECT p.as_of, v.window_days, v.margin FROM ${o.paramsTable} p, ${o.valueParamsTable} v
+),
 recent AS (
   SELECT customer_id, sum(amount) AS current_value
   FROM ${o.txTable}, params
@@ -49,14 +88,17 @@ recent AS (
 )
 SELECT CAST(row_number() OVER (ORDER BY r.customer_id) - 1 AS INTEGER) AS k,
   r.customer_id,
-  r.monetary AS historical_value,
-  CAST(coalesce(recent.current_value, 0) AS DOUBLE) AS current_value,
+  r.monetary AS historical_revenue,
+  coalesce(e.profit, r.monetary * params.margin) AS historical_value,
+  CAST(coalesce(recent.current_value, 0) AS DOUBLE) * params.margin AS current_value,
   r.avg_order_value,
   CAST(s.x AS DOUBLE) AS x, CAST(s.tx AS DOUBLE) AS tx, CAST(s.T AS DOUBLE) AS T,
-  CAST(s.monetary AS DOUBLE) AS repeat_spend
+  CAST(s.monetary AS DOUBLE) AS repeat_spend,
+  e.channel, e.referrer
 FROM ${o.rfmTable} r
 JOIN ${o.summaryTable} s ON s.customer_id = r.customer_id
-LEFT JOIN recent ON recent.customer_id = r.customer_id
+JOIN ${o.extrasTable} e ON e.customer_id = r.customer_id
+LEFT JOIN recent ON recent.customer_id = r.customer_id, params
 ORDER BY k`;
 }
 
@@ -123,7 +165,7 @@ FROM ranked, cuts, ${o.valueParamsTable} v`;
 /** Customers, their share, and value per group of one class column of the value table. */
 export function valueGroupsSql(
   valueTable: string,
-  column: 'value_tier' | 'value_class' | 'value_quadrant' | 'behaviour',
+  column: 'value_tier' | 'value_class' | 'value_quadrant' | 'behaviour' | 'referral_class',
 ): string {
   return `WITH totals AS (
   SELECT count(*) AS n, sum(total_value) AS total, sum(historical_value) AS historical
@@ -173,4 +215,41 @@ SELECT
   (SELECT count(*) FILTER (WHERE x > 0) / count(*) FROM ranked) AS repeat_rate,
   (SELECT count(*) FILTER (WHERE in_previous AND in_last) / nullif(count(*) FILTER (WHERE in_previous), 0) FROM windows) AS retention_rate,
   (SELECT count(*) FILTER (WHERE in_previous)::INTEGER FROM windows) AS retention_base`;
+}
+
+/**
+ * Adds each customer's referral value (lifetime value of the customers they referred) and the
+ * referral class on own lifetime value × referral value (Kumar's matrix): `champion` (both high),
+ * `affluent` (own value only), `advocate` (referral value only), `miser` (neither). Own value is
+ * high above its median; referral value is high when positive and at least the median of the
+ * positive ones. Without a referred-by column both stay NULL.
+ */
+export function referralColumnsSql(o: {
+  valueTable: string;
+  referralSql: string | null;
+  outTable: string;
+}): string {
+  if (!o.referralSql) {
+    return `CREATE OR REPLACE TABLE ${o.outTable} AS
+SELECT *, CAST(NULL AS INTEGER) AS referred, CAST(NULL AS DOUBLE) AS referral_value,
+  CAST(NULL AS VARCHAR) AS referral_class
+FROM ${o.valueTable}`;
+  }
+  return `CREATE OR REPLACE TABLE ${o.outTable} AS
+WITH referral AS (${o.referralSql}),
+joined AS (
+  SELECT v.*, coalesce(r.referred, 0) AS referred, coalesce(r.referral_value, 0) AS referral_value
+  FROM ${o.valueTable} v LEFT JOIN referral r USING (customer_id)
+),
+cuts AS (
+  SELECT median(total_value) AS value_median,
+    median(referral_value) FILTER (WHERE referral_value > 0) AS referral_median
+  FROM joined
+)
+SELECT joined.*,
+  CASE WHEN total_value > cuts.value_median AND referral_value > 0 AND referral_value >= cuts.referral_median THEN 'champion'
+    WHEN total_value > cuts.value_median THEN 'affluent'
+    WHEN referral_value > 0 AND referral_value >= cuts.referral_median THEN 'advocate'
+    ELSE 'miser' END AS referral_class
+FROM joined, cuts`;
 }

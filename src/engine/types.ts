@@ -10,6 +10,7 @@ import type { SourceEncoding } from '../ingest/encoding';
 import type { EncodingInfo } from '../ingest/source';
 import type { Locale } from '../i18n/locales';
 import type { TierCuts } from '../analysis/valueSql';
+import type { AttributeRef } from '../analysis/valueAttributesSql';
 import type { ModelScore } from '../models/clv';
 import type { FitReport, ModelProblem } from '../models/customerValue';
 import type { TimeUnit } from '../models/summary';
@@ -196,6 +197,14 @@ export interface ValueOptions {
   windowDays: number;
   tiers: TierCuts;
   purchaseModel: 'auto' | 'bgnbd' | 'paretonbd';
+  /** The customer's acquisition channel, for value and CLV/CAC by channel. */
+  channel: AttributeRef | null;
+  /** Who referred the customer (a customer id), for referral value. */
+  referrer: AttributeRef | null;
+  /** An orders column with each row's cost: historical value becomes profit. */
+  costColumn: number | null;
+  /** Acquisition cost per new customer, entered per channel. */
+  cac: { channel: string; cac: number }[];
 }
 
 export const DEFAULT_VALUE_OPTIONS: ValueOptions = {
@@ -206,9 +215,25 @@ export const DEFAULT_VALUE_OPTIONS: ValueOptions = {
   windowDays: 90,
   tiers: { high: 0.2, mid: 0.3 },
   purchaseModel: 'auto',
+  channel: null,
+  referrer: null,
+  costColumn: null,
+  cac: [],
 };
 
-export type ValueGroupColumn = 'value_tier' | 'value_class' | 'value_quadrant' | 'behaviour';
+export interface ChannelValue {
+  /** null: customers without a channel. */
+  channel: string | null;
+  customers: number;
+  meanHistorical: number;
+  meanPredicted: number;
+  meanTotal: number;
+  cac: number | null;
+  clvToCac: number | null;
+}
+
+export type ValueGroupColumn =
+  'value_tier' | 'value_class' | 'value_quadrant' | 'behaviour' | 'referral_class';
 
 export interface ValueGroup {
   group: string;
@@ -236,7 +261,12 @@ export interface ValueResult {
   problems: ModelProblem[];
   frequencySpendCorrelation: number | null;
   totals: { historical: number; current: number; predicted: number; total: number };
+  /** The margin applied: the setting, or profit ÷ revenue from the cost column. */
+  margin: { value: number; source: 'setting' | 'cost'; rowsWithoutCost: number };
+  /** referral_class is empty without a referred-by column. */
   groups: Record<ValueGroupColumn, ValueGroup[]>;
+  /** Per channel, when a channel column is read. */
+  channels: ChannelValue[] | null;
   facts: {
     /** The top share of customers by historical value (the tier cut), and their share of revenue. */
     topShare: number;

@@ -2,6 +2,7 @@ import { tableFromIPC } from 'apache-arrow';
 import { tick } from 'svelte';
 import type { SortColumn } from '../analysis/customers';
 import { exportMetadata } from '../analysis/exportMetadata';
+import { guessValueColumns } from '../analysis/valueColumns';
 import { isComplete, type ColumnMapping } from '../analysis/mapping';
 import { DEFAULT_POLICY, type IngestPolicy } from '../analysis/policy';
 import type { SegmentKey, SegmentScheme } from '../analysis/segments';
@@ -511,6 +512,14 @@ export class Session {
     const previous = this.current;
     if (previous && previous.loaded.datasetId !== target.loaded.datasetId)
       void this.drop(previous.loaded.datasetId);
+    if (previous?.loaded.datasetId !== target.loaded.datasetId) {
+      // New data: the value columns are found again by name; CAC entries belong to old channels.
+      const guessed = guessValueColumns(
+        target.loaded.columns.map((c) => c.name),
+        target.loaded.attributes?.columns ?? null,
+      );
+      this.valueOptions = { ...this.valueOptions, ...guessed, cac: [] };
+    }
     if (this.staged?.loaded.datasetId === target.loaded.datasetId) this.staged = null;
     this.current = { ...target, result };
     this.page = { segment: null, sort: 'monetary', descending: true, offset: 0 };
