@@ -1,4 +1,4 @@
-import type { AnalysisResult, LoadedDataset } from '../engine/types';
+import type { AnalysisResult, LoadedDataset, ValueResult } from '../engine/types';
 import { FIELDS, type Field } from './mapping';
 import { qualityMetadata, type QualityMetadata } from './qualityCsv';
 import type { SegmentScheme } from './segments';
@@ -34,6 +34,19 @@ export interface ExportMetadata {
     last_day: string | null;
   };
   data_quality: QualityMetadata;
+  /** How the value columns were computed; null when the export has none. */
+  value: {
+    method: 'model' | 'heuristic';
+    purchase_model: string | null;
+    spend_model: boolean;
+    unit: string;
+    horizon_months: number;
+    monthly_discount_rate: number;
+    margin: number;
+    margin_source: 'setting' | 'cost';
+    window_days: number;
+    fits: { model: string; params: Record<string, number>; log_likelihood: number }[];
+  } | null;
 }
 
 export function exportMetadata(o: {
@@ -42,7 +55,10 @@ export function exportMetadata(o: {
   scheme: SegmentScheme;
   customersFile: string;
   now: Date;
+  /** The value computed for this analysis, when the export carries it. */
+  value?: ValueResult | null;
 }): ExportMetadata {
+  const v = o.value ?? null;
   const { loaded, result } = o;
   const mapping: Partial<Record<Field, string>> = {};
   for (const field of FIELDS) {
@@ -82,5 +98,21 @@ export function exportMetadata(o: {
       last_day: s.lastDay,
     },
     data_quality: qualityMetadata(result.quality),
+    value: v && {
+      method: v.method,
+      purchase_model: v.purchaseModel,
+      spend_model: v.spendModel,
+      unit: v.options.unit,
+      horizon_months: v.options.horizonMonths,
+      monthly_discount_rate: v.options.monthlyDiscountRate,
+      margin: v.margin.value,
+      margin_source: v.margin.source,
+      window_days: v.options.windowDays,
+      fits: v.fits.map((f) => ({
+        model: f.model,
+        params: f.params,
+        log_likelihood: f.logLikelihood,
+      })),
+    },
   };
 }

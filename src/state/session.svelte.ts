@@ -478,6 +478,11 @@ export class Session {
       customersFile: this.customersFileName(current),
       // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a timestamp, never mutated
       now: new Date(),
+      value:
+        this.valuation?.datasetId === current.loaded.datasetId &&
+        this.valuation.asOf === current.result.asOf
+          ? this.valuation.result
+          : null,
     });
     download(
       new Blob([`${JSON.stringify(metadata, null, 2)}\n`], { type: 'application/json' }),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { exportMetadata } from '../../src/analysis/exportMetadata';
+import { DEFAULT_VALUE_OPTIONS } from '../../src/engine/types';
 import { startEngine, utf8 } from './helpers/engine';
 
 describe('export metadata', () => {
@@ -44,5 +45,25 @@ describe('export metadata', () => {
     ]);
     // Language-independent and JSON-ready: a round trip changes nothing.
     expect(JSON.parse(JSON.stringify(metadata))).toEqual(metadata);
+    expect(metadata.value).toBeNull();
+
+    // With the value computed, the metadata says how: here too little data for a model.
+    const value = await engine.value(loaded.datasetId, DEFAULT_VALUE_OPTIONS);
+    const withValue = exportMetadata({
+      loaded,
+      result,
+      scheme: 'rfm11',
+      customersFile: 'x.csv',
+      now: new Date(0),
+      value,
+    });
+    expect(withValue.value).toMatchObject({
+      method: 'heuristic',
+      purchase_model: null,
+      horizon_months: 12,
+      margin: 1,
+      margin_source: 'setting',
+      fits: [],
+    });
   });
 });
