@@ -49,6 +49,16 @@ async function browserRun(browser, file, rows, warm) {
     timeout: 300_000,
   });
   const timings = await page.evaluate(() => ({ ...window.valuemap.session.lastTimings }));
+  // Customer value runs next in the worker (SQL summary, model fits, classes): its own figure.
+  await page.waitForFunction(
+    () => ['ready', 'error'].includes(window.valuemap.session.valuation?.status),
+    null,
+    { timeout: 600_000 },
+  );
+  const value = await page.evaluate(() => {
+    const v = window.valuemap.session.valuation;
+    return { ms: v.ms ?? null, status: v.status, fitMs: v.result?.fitMs ?? null };
+  });
   const transfer = await page.evaluate(async () => {
     const { session, engine } = window.valuemap;
     const id = session.current.loaded.datasetId;
@@ -72,6 +82,8 @@ async function browserRun(browser, file, rows, warm) {
     analyseMs: timings.analyseMs,
     firstPageMs: timings.firstPageMs,
     fileToSegmentsMs: timings.totalMs,
+    valueMs: value.ms,
+    valueFitMs: value.fitMs,
     resultToMainMs: transfer.ms,
     resultBytes: transfer.bytes,
     peakRendererMb: peakMb,
@@ -175,7 +187,7 @@ const report = {
   }),
   runsPerSize: RUNS,
   notes:
-    'Medians of warm runs (the file chosen after the app finished its background warm-up), plus one cold run (file chosen as soon as the first screen is up). Browser figures come from the app itself (session.lastTimings): read = fetching a sample (0 for a chosen file, which the worker reads in place); load = worker: detect format and encoding, transcode or validate UTF-8, register, read_csv, profile; analyse = typing, RFM, summaries, segments, grid; firstPage = first customer page fetched and painted; fileToSegments = file chosen to segments on screen. Native = the same SQL builders in @duckdb/node-api, threads=1.',
+    'Medians of warm runs (the file chosen after the app finished its background warm-up), plus one cold run (file chosen as soon as the first screen is up). Browser figures come from the app itself (session.lastTimings): read = fetching a sample (0 for a chosen file, which the worker reads in place); load = worker: detect format and encoding, transcode or validate UTF-8, register, read_csv, profile; analyse = typing, RFM, summaries, segments, grid; firstPage = first customer page fetched and painted; fileToSegments = file chosen to segments on screen; value = segments on screen to customer value ready (model summary in SQL, fits, predictions, classes; valueFit = the fits and predictions alone). Native = the same SQL builders in @duckdb/node-api, threads=1.',
   sizes: Object.fromEntries(
     SIZES.map((size) => {
       const b = results.browser[size].median;
@@ -220,12 +232,12 @@ console.log(
   `\nValueMap load + RFM — ${report.machine.cpu}, ${report.machine.cores} cores, Chromium ${report.machine.chromium}`,
 );
 console.log(
-  'size | engine start | file→table | analysis | first page | file→segments (cold) | result→main | peak MB | native load / analysis | ratio',
+  'size | engine start | file→table | analysis | first page | file→segments (cold) | value (fit) | result→main | peak MB | native load / analysis | ratio',
 );
 for (const [size, s] of Object.entries(report.sizes)) {
   const b = s.browser;
   console.log(
-    `${size} | ${b.engineStartMs} ms | ${b.loadMs} ms | ${b.analyseMs} ms | ${b.firstPageMs} ms | ${b.fileToSegmentsMs} ms (${round(s.browserCold.fileToSegmentsMs)}) | ${b.resultToMainMs} ms (${round(b.resultBytes / 2 ** 20, 1)} MB) | ${round(b.peakRendererMb)} | ${s.native.loadMs} / ${s.native.analyseMs} ms | ${s.ratio.load}× / ${s.ratio.analyse}×`,
+    `${size} | ${b.engineStartMs} ms | ${b.loadMs} ms | ${b.analyseMs} ms | ${b.firstPageMs} ms | ${b.fileToSegmentsMs} ms (${round(s.browserCold.fileToSegmentsMs)}) | ${b.valueMs} ms (${b.valueFitMs} ms) | ${b.resultToMainMs} ms (${round(b.resultBytes / 2 ** 20, 1)} MB) | ${round(b.peakRendererMb)} | ${s.native.loadMs} / ${s.native.analyseMs} ms | ${s.ratio.load}× / ${s.ratio.analyse}×`,
   );
 }
 console.log(

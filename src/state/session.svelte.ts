@@ -106,6 +106,8 @@ export interface Valuation {
   status: 'computing' | 'ready' | 'error';
   result: ValueResult | null;
   error: { code: EngineErrorCode; details: ErrorDetails } | null;
+  /** From the request to the result on the main thread (queueing in the engine included). */
+  ms?: number;
 }
 
 /** A calibration/holdout check of the models on one dataset. */
@@ -397,6 +399,7 @@ export class Session {
     const asOf = current.result.asOf;
     const settings = $state.snapshot(options) as ValueOptions;
     this.valuation = { datasetId, asOf, status: 'computing', result: null, error: null };
+    const started = performance.now();
     const work = (async () => {
       try {
         const result = await this.engine.call(
@@ -410,7 +413,14 @@ export class Session {
         );
         if (this.valuation?.datasetId !== datasetId || this.valuation.asOf !== asOf) return;
         this.valueOptions = settings;
-        this.valuation = { datasetId, asOf, status: 'ready', result, error: null };
+        this.valuation = {
+          datasetId,
+          asOf,
+          status: 'ready',
+          result,
+          error: null,
+          ms: performance.now() - started,
+        };
       } catch (e) {
         if (this.valuation?.datasetId !== datasetId || this.valuation.asOf !== asOf) return;
         const error =
