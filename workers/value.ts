@@ -60,6 +60,10 @@ export function validateValueOptions(o: ValueOptions, dataset: ValueDataset): st
   if (!refOk(o.referrer)) problems.push('referrer');
   if (o.costColumn !== null && !refOk({ source: 'orders', column: o.costColumn }))
     problems.push('costColumn');
+  if (o.marginColumn !== null && !refOk({ source: 'orders', column: o.marginColumn }))
+    problems.push('marginColumn');
+  if (o.costColumn !== null && o.marginColumn !== null) problems.push('costAndMargin');
+  if (!refOk(o.cacColumn)) problems.push('cacColumn');
   if (
     !Array.isArray(o.cac) ||
     o.cac.length > 1000 ||
@@ -124,22 +128,28 @@ export async function computeValue(
           attrsTable: dataset.listColumns ? t('attrs') : null,
           asCustomerId,
         });
-  const cost = options.costColumn;
+  const profitColumn =
+    options.costColumn !== null
+      ? { column: options.costColumn, kind: 'cost' as const }
+      : options.marginColumn !== null
+        ? { column: options.marginColumn, kind: 'margin' as const }
+        : null;
   await sql.run(
     valueExtrasSql({
       rfmTable: rfm,
       channelSql: attribute(options.channel, false),
       referrerSql: attribute(options.referrer, true),
       profitSql:
-        cost === null
+        profitColumn === null
           ? null
           : customerProfitSql({
               txTable: tx,
               rawTable: raw,
               paramsTable: params,
-              costColumn: cost,
-              decimal: dataset.columns[cost]?.decimal ?? '.',
+              ...profitColumn,
+              decimal: dataset.columns[profitColumn.column]?.decimal ?? '.',
             }),
+      cacSql: attribute(options.cacColumn, false),
       outTable: extras,
     }),
   );
@@ -149,7 +159,7 @@ export async function computeValue(
     source: 'setting',
     rowsWithoutCost: 0,
   };
-  if (cost !== null) {
+  if (profitColumn !== null) {
     const m = await sql.row<{
       profit: number | null;
       revenue: number | null;

@@ -90,7 +90,8 @@ export function customersExportSql(
     round(v.p_alive, 4) AS p_alive, round(v.expected_purchases, 3) AS expected_purchases,
     round(v.expected_spend, 2) AS expected_avg_spend, v.value_tier, v.value_class,
     v.value_quadrant, v.behaviour, v.channel AS acquisition_channel, v.referrer AS referred_by,
-    v.referred, round(v.referral_value, 2) AS referral_value, v.referral_class`
+    v.referred, round(v.referral_value, 2) AS referral_value, v.referral_class,
+    round(v.acquisition_cost, 2) AS acquisition_cost`
     : '';
   const join = [
     attrsTable ? `LEFT JOIN ${attrsTable} a ON a.customer_key = r.customer_id` : '',

@@ -40,26 +40,40 @@ GROUP BY t.customer_id`;
 }
 
 /**
- * Net profit per customer before the as-of date: Σ (amount − cost) over the rows used, the cost
- * read from `costColumn` of the same row (the row's cost on the amount's basis). Rows whose cost
- * cannot be read count at their amount and are counted in `rows_without_cost`.
+ * Net profit per customer before the as-of date over the rows used, from a column of the same
+ * row: a cost (profit = amount − cost, the cost on the amount's basis) or a margin (profit =
+ * amount × margin; 0.35, 35 and 35% all mean 35%). Rows whose value cannot be read count at their
+ * amount and are counted in `rows_without_cost`.
  */
 export function customerProfitSql(o: {
   txTable: string;
   rawTable: string;
   paramsTable: string;
-  costColumn: number;
+  column: number;
+  kind: 'cost' | 'margin';
   decimal: DecimalSeparator;
 }): string {
+  const text = columnRef(o.column);
+  // Margins: "35%" and 35 are percents, 0.35 a share.
+  const read =
+    o.kind === 'cost'
+      ? `${parseAmountExpr(text, o.decimal)} AS cost`
+      : `coalesce(contains(${text}, '%'), false) AS percent,
+    ${parseAmountExpr(`replace(${text}, '%', '')`, o.decimal)} AS m`;
+  const profit =
+    o.kind === 'cost'
+      ? 't.amount - c.cost'
+      : 't.amount * CASE WHEN c.percent OR abs(c.m) > 1 THEN c.m / 100 ELSE c.m END';
+  const readable = o.kind === 'cost' ? 'c.cost' : 'c.m';
   return `WITH params AS (SELECT as_of FROM ${o.paramsTable}),
 costs AS (
-  SELECT rowid + 1 AS source_row, ${parseAmountExpr(columnRef(o.costColumn), o.decimal)} AS cost
+  SELECT rowid + 1 AS source_row, ${read}
   FROM ${o.rawTable}
 )
 SELECT t.customer_id,
-  CAST(sum(t.amount - coalesce(c.cost, 0)) AS DOUBLE) AS profit,
+  CAST(sum(coalesce(${profit}, t.amount)) AS DOUBLE) AS profit,
   CAST(sum(t.amount) AS DOUBLE) AS revenue,
-  count(*) FILTER (WHERE c.cost IS NULL)::INTEGER AS rows_without_cost
+  count(*) FILTER (WHERE ${readable} IS NULL)::INTEGER AS rows_without_cost
 FROM ${o.txTable} t JOIN costs c USING (source_row), params
 WHERE t.excluded_reason IS NULL AND t.day < params.as_of
 GROUP BY t.customer_id`;
@@ -81,15 +95,18 @@ SELECT channel, cac FROM (VALUES ${values.join(', ')}) AS v(channel, cac)`;
  * lifetime value per customer, the entered CAC, and lifetime value ÷ CAC.
  */
 export function channelValueSql(o: { valueTable: string; cacTable: string }): string {
-  return `SELECT v.channel, count(*)::INTEGER AS customers,
-  avg(v.historical_value) AS mean_historical,
-  avg(v.predicted_value) AS mean_predicted,
-  avg(v.total_value) AS mean_total,
-  any_value(c.cac) AS cac,
-  CASE WHEN any_value(c.cac) > 0 THEN avg(v.total_value) / any_value(c.cac) END AS clv_to_cac
-FROM ${o.valueTable} v LEFT JOIN ${o.cacTable} c ON c.channel = v.channel
-GROUP BY v.channel
-ORDER BY customers DESC, v.channel NULLS LAST`;
+  return `SELECT channel, customers, mean_historical, mean_predicted, mean_total, cac,
+  CASE WHEN cac > 0 THEN mean_total / cac END AS clv_to_cac
+FROM (
+  SELECT v.channel, count(*)::INTEGER AS customers,
+    avg(v.historical_value) AS mean_historical,
+    avg(v.predicted_value) AS mean_predicted,
+    avg(v.total_value) AS mean_total,
+    coalesce(any_value(c.cac), avg(v.acquisition_cost)) AS cac
+  FROM ${o.valueTable} v LEFT JOIN ${o.cacTable} c ON c.channel = v.channel
+  GROUP BY v.channel
+)
+ORDER BY customers DESC, channel NULLS LAST`;
 }
 
 /**

@@ -42,6 +42,8 @@ const SYNONYMS = {
     '进货价',
     '采购成本',
   ],
+  margin: ['margin', 'grossmargin', 'marginpct', '毛利率', '利润率'],
+  cac: ['cac', 'acquisitioncost', 'customeracquisitioncost', '获客成本', '获客费用', '拉新成本'],
 } as const;
 
 function find(names: readonly string[], synonyms: readonly string[]): number {
@@ -57,7 +59,13 @@ function find(names: readonly string[], synonyms: readonly string[]): number {
 export function guessValueColumns(
   orderNames: readonly string[],
   listNames: readonly string[] | null,
-): { channel: AttributeRef | null; referrer: AttributeRef | null; costColumn: number | null } {
+): {
+  channel: AttributeRef | null;
+  referrer: AttributeRef | null;
+  costColumn: number | null;
+  marginColumn: number | null;
+  cacColumn: AttributeRef | null;
+} {
   const ref = (synonyms: readonly string[]): AttributeRef | null => {
     const inList = listNames ? find(listNames, synonyms) : -1;
     if (inList >= 0) return { source: 'customers', column: inList };
@@ -65,9 +73,13 @@ export function guessValueColumns(
     return inOrders >= 0 ? { source: 'orders', column: inOrders } : null;
   };
   const cost = find(orderNames, SYNONYMS.cost);
+  const margin = find(orderNames, SYNONYMS.margin);
   return {
     channel: ref(SYNONYMS.channel),
     referrer: ref(SYNONYMS.referrer),
     costColumn: cost >= 0 ? cost : null,
+    // A cost column wins: it states profit exactly.
+    marginColumn: cost < 0 && margin >= 0 ? margin : null,
+    cacColumn: ref(SYNONYMS.cac),
   };
 }

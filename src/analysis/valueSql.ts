@@ -1,3 +1,4 @@
+import { parseAmountExpr } from '../ingest/amounts';
 /**
  * Customer value in SQL: the per-customer inputs of the models (with a stable row number `k`, so
  * predictions computed in the worker come back as numbers only), then the value table with tiers
@@ -29,6 +30,8 @@ export function valueExtrasSql(o: {
   channelSql: string | null;
   referrerSql: string | null;
   profitSql: string | null;
+  /** customer_id, v: the acquisition cost as text (customerAttributeSql). */
+  cacSql: string | null;
   outTable: string;
 }): string {
   const none = (column: string, type: string) =>
@@ -45,11 +48,13 @@ export function valueExtrasSql(o: {
         CAST(NULL AS INTEGER) AS rows_without_cost WHERE false)`;
 
   return `CREATE OR REPLACE TABLE ${o.outTable} AS
-SELECT r.customer_id, ch.channel, rf.referrer, p.profit, p.rows_without_cost
+SELECT r.customer_id, ch.channel, rf.referrer, p.profit, p.rows_without_cost,
+  ${parseAmountExpr('ac.v', '.')} AS acquisition_cost
 FROM ${o.rfmTable} r
 LEFT JOIN ${channel} ch USING (customer_id)
 LEFT JOIN ${referrer} rf USING (customer_id)
-LEFT JOIN ${profit} p USING (customer_id)`;
+LEFT JOIN ${profit} p USING (customer_id)
+LEFT JOIN ${o.cacSql ? `(${o.cacSql})` : none('v', 'VARCHAR')} ac USING (customer_id)`;
 }
 
 export interface ValueInputsOptions {
@@ -94,7 +99,7 @@ SELECT CAST(row_number() OVER (ORDER BY r.customer_id) - 1 AS INTEGER) AS k,
   r.avg_order_value,
   CAST(s.x AS DOUBLE) AS x, CAST(s.tx AS DOUBLE) AS tx, CAST(s.T AS DOUBLE) AS T,
   CAST(s.monetary AS DOUBLE) AS repeat_spend,
-  e.channel, e.referrer
+  e.channel, e.referrer, CAST(e.acquisition_cost AS DOUBLE) AS acquisition_cost
 FROM ${o.rfmTable} r
 JOIN ${o.summaryTable} s ON s.customer_id = r.customer_id
 JOIN ${o.extrasTable} e ON e.customer_id = r.customer_id

@@ -203,6 +203,10 @@ export interface ValueOptions {
   referrer: AttributeRef | null;
   /** An orders column with each row's cost: historical value becomes profit. */
   costColumn: number | null;
+  /** An orders column with each row's margin (0.35, 35 or 35%): the alternative to a cost column. */
+  marginColumn: number | null;
+  /** Each customer's acquisition cost, from the orders or the customer list. */
+  cacColumn: AttributeRef | null;
   /** Acquisition cost per new customer, entered per channel. */
   cac: { channel: string; cac: number }[];
 }
@@ -218,6 +222,8 @@ export const DEFAULT_VALUE_OPTIONS: ValueOptions = {
   channel: null,
   referrer: null,
   costColumn: null,
+  marginColumn: null,
+  cacColumn: null,
   cac: [],
 };
 
@@ -228,6 +234,7 @@ export interface ChannelValue {
   meanHistorical: number;
   meanPredicted: number;
   meanTotal: number;
+  /** Entered for the channel, else the mean of the CAC column over its customers. */
   cac: number | null;
   clvToCac: number | null;
 }
@@ -262,6 +269,7 @@ export interface ValueResult {
   frequencySpendCorrelation: number | null;
   totals: { historical: number; current: number; predicted: number; total: number };
   /** The margin applied: the setting, or profit ÷ revenue from the cost column. */
+  /** source 'cost': from the cost or margin column. */
   margin: { value: number; source: 'setting' | 'cost'; rowsWithoutCost: number };
   /** referral_class is empty without a referred-by column. */
   groups: Record<ValueGroupColumn, ValueGroup[]>;

@@ -365,7 +365,7 @@ const en = {
   'holdout.frequency.x': 'Repeat purchases before the split',
   'holdout.frequency.y': 'Mean purchases after the split',
   'value.marginFromCost':
-    'Historical value is profit: amount − cost per row (rows without a readable cost, {rows}, count at their amount). Predictions use the margin this gives, {margin}.',
+    'Historical value is profit, from the cost or margin column of each row (rows without a readable value, {rows}, count at their amount). Predictions use the margin this gives, {margin}.',
   'value.marginSetting': 'Values are profit at a {margin} margin.',
   'value.channels': 'Value and acquisition cost by channel',
   'value.channel': 'Channel',
@@ -377,7 +377,7 @@ const en = {
   'value.channels.cacFor': 'Acquisition cost per customer for {channel}',
   'value.channels.ratio': 'CLV / CAC',
   'value.channels.note':
-    'Enter what it costs to acquire one customer in each channel and recompute: CLV / CAC = lifetime value per customer ÷ CAC (above 3× is commonly read as healthy).',
+    'Enter what it costs to acquire one customer in each channel and recompute (without an entry, the mean of the acquisition cost column is used): CLV / CAC = lifetime value per customer ÷ CAC (above 3× is commonly read as healthy).',
   'value.groups.referral_class': 'Own value × referral value',
   'value.groups.referral_class.note':
     'Referral value = lifetime value of the customers someone referred. Champions: both high; affluent: own value only; advocates: referral value only; misers: neither (own value above the median; referral value positive and at least the median of positive ones).',
@@ -388,6 +388,8 @@ const en = {
   'value.options.channel': 'Channel column',
   'value.options.referrer': 'Referred-by column',
   'value.options.cost': 'Cost column (profit)',
+  'value.options.marginColumn': 'Margin column (profit)',
+  'value.options.cacColumn': 'Acquisition cost column',
   'value.options.fromList': '{name} (customer list)',
 } as const;
 
@@ -741,7 +743,7 @@ const zh: Record<MessageKey, string> = {
   'holdout.frequency.x': '分割日期前的复购次数',
   'holdout.frequency.y': '分割日期后的平均购买次数',
   'value.marginFromCost':
-    '历史价值为利润：每行金额 − 成本（{rows} 行成本无法读取，按金额计）。预测采用由此得到的利润率 {margin}。',
+    '历史价值为利润，按每行的成本列或毛利率列计算（{rows} 行无法读取，按金额计）。预测采用由此得到的利润率 {margin}。',
   'value.marginSetting': '价值按 {margin} 利润率计为利润。',
   'value.channels': '各渠道的价值与获客成本',
   'value.channel': '渠道',
@@ -753,7 +755,7 @@ const zh: Record<MessageKey, string> = {
   'value.channels.cacFor': '{channel} 每位客户的获客成本',
   'value.channels.ratio': 'CLV / CAC',
   'value.channels.note':
-    '填写每个渠道获取一位客户的成本后重新计算：CLV / CAC = 人均生命周期价值 ÷ 获客成本（通常认为 3 倍以上较健康）。',
+    '填写每个渠道获取一位客户的成本后重新计算（未填写时采用获客成本列的平均值）：CLV / CAC = 人均生命周期价值 ÷ 获客成本（通常认为 3 倍以上较健康）。',
   'value.groups.referral_class': '自身价值 × 推荐价值',
   'value.groups.referral_class.note':
     '推荐价值 = 其推荐客户的生命周期价值。冠军：两者都高；富裕型：仅自身价值高；倡导者：仅推荐价值高；吝啬型：都不高（自身价值高于中位数；推荐价值大于 0 且不低于正值的中位数）。',
@@ -764,6 +766,8 @@ const zh: Record<MessageKey, string> = {
   'value.options.channel': '渠道列',
   'value.options.referrer': '推荐人列',
   'value.options.cost': '成本列（计算利润）',
+  'value.options.marginColumn': '毛利率列（计算利润）',
+  'value.options.cacColumn': '获客成本列',
   'value.options.fromList': '{name}（客户名单）',
 };
 

@@ -73,6 +73,45 @@ describe('value by channel, referral value and profit from a cost column', () =>
     expect(channels['(none)']!.customers).toBe(1);
   });
 
+  it('reads profit from a margin column (0.4, 40, 40%) and CAC per customer from the customer list', async () => {
+    const orders = [
+      'customer_id,order_date,amount,毛利率',
+      'A,2024-01-05,100,0.4',
+      'A,2024-02-10,50,40%',
+      'B,2024-01-20,80,25',
+      'C,2024-02-01,200,',
+    ].join('\n');
+    const list = ['customer_id,渠道,获客成本', 'A,搜索,30', 'B,搜索,10', 'C,社交,¥50'].join('\n');
+    const loaded = await engine.load(
+      [
+        { name: 'orders.csv', blob: new Blob([utf8(orders)]) },
+        { name: 'customers.csv', blob: new Blob([utf8(list)]) },
+      ],
+      { encoding: null, sheet: null },
+    );
+    await engine.analyse(loaded.datasetId, loaded.guess, { asOf: null, scheme: 'rfm11' });
+    const value = await engine.value(loaded.datasetId, {
+      ...DEFAULT_VALUE_OPTIONS,
+      marginColumn: 3,
+      channel: { source: 'customers', column: 0 },
+      cacColumn: { source: 'customers', column: 1 },
+    });
+    // A: 100 × 0.4 + 50 × 0.4; B: 80 × 0.25; C: no margin, counted at its amount.
+    expect(value.totals.historical).toBeCloseTo(60 + 20 + 200, 6);
+    expect(value.margin).toMatchObject({ source: 'cost', rowsWithoutCost: 1 });
+    const rows = exportRows(
+      await engine.exportCustomers(loaded.datasetId, { scheme: 'rfm11', locale: 'en' }),
+    );
+    expect(Object.fromEntries(rows.map((r) => [r.customer_id, r.acquisition_cost]))).toEqual({
+      A: '30.0',
+      B: '10.0',
+      C: '50.0',
+    });
+    const channels = Object.fromEntries(value.channels!.map((c) => [c.channel, c]));
+    expect(channels['搜索']!.cac).toBeCloseTo(20, 6); // no entry: the mean of the column
+    expect(channels['社交']!.cac).toBeCloseTo(50, 6);
+  });
+
   it('refuses a column that does not exist', async () => {
     const loaded = await engine.loadCsv(utf8(ORDERS), 'o.csv');
     await engine.analyse(loaded.datasetId, loaded.guess, { asOf: null, scheme: 'rfm11' });

@@ -9,6 +9,8 @@ describe('guessing the value columns by name', () => {
       channel: { source: 'orders', column: 4 },
       referrer: { source: 'orders', column: 5 },
       costColumn: 3,
+      marginColumn: null,
+      cacColumn: null,
     });
     expect(
       guessValueColumns(['CustomerID', 'Date', 'Amount', 'Cost', 'Referred By'], null),
@@ -16,6 +18,8 @@ describe('guessing the value columns by name', () => {
       channel: null,
       referrer: { source: 'orders', column: 4 },
       costColumn: 3,
+      marginColumn: null,
+      cacColumn: null,
     });
   });
 
@@ -27,11 +31,23 @@ describe('guessing the value columns by name', () => {
     });
   });
 
+  it('takes a margin column when there is no cost, and a CAC column from the customer list', () => {
+    expect(guessValueColumns(['id', 'date', 'amount', '毛利率'], ['获客成本', '渠道'])).toEqual({
+      channel: { source: 'customers', column: 1 },
+      referrer: null,
+      costColumn: null,
+      marginColumn: 3,
+      cacColumn: { source: 'customers', column: 0 },
+    });
+  });
+
   it('guesses nothing rather than a near miss', () => {
     expect(guessValueColumns(['id', 'date', 'amount', 'channel_cost_note'], null)).toEqual({
       channel: null,
       referrer: null,
       costColumn: null,
+      marginColumn: null,
+      cacColumn: null,
     });
   });
 });
