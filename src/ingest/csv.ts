@@ -1,6 +1,13 @@
 import { constantLiteral } from '../analysis/sql';
 
 /**
+ * Quoting of the user's own text, as RFC 4180 and Excel write it. Left to the sniffer, a ragged
+ * file (a row with more fields than the header) can be read without quotes, so a quoted line
+ * break splits a row in three (found by tests/unit/ingestProperty.test.ts).
+ */
+const USER_TEXT_QUOTING = `quote = '"', escape = '"'`;
+
+/**
  * Load a registered CSV file as text columns. Every value stays VARCHAR so that ids keep their
  * leading zeros and our own parsers decide (and count) what is a date or an amount. Short rows
  * are padded with NULLs (then counted as missing id/date/amount); rows with too many fields go to
@@ -14,7 +21,7 @@ export function loadCsvSql(
   dialect: string | null = null,
 ): string {
   return `CREATE OR REPLACE TABLE ${table} AS
-SELECT * FROM read_csv(${constantLiteral(fileName)},${dialect ? `\n  ${dialect},` : ''}
+SELECT * FROM read_csv(${constantLiteral(fileName)},\n  ${dialect ?? USER_TEXT_QUOTING},
   header = true, all_varchar = true, null_padding = true, store_rejects = true,
   -- null padding with quoted newlines needs the serial scanner; the eh build has one thread anyway
   parallel = false,

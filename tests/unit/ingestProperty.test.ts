@@ -166,6 +166,12 @@ describe('the ingest path (property): data or a clear error, never a crash or a 
     );
   }, 300_000);
 
+  it('reads a quoted CR whole in a file whose lines end in CR (found by the property below)', async () => {
+    const csv = 'customer_id;order_date;amount;invoice\r1;2024-03-05;¥1,234.50;"\ra\r";1\r';
+    const outcome = await ingest(engine, new TextEncoder().encode(csv), 'shape.csv');
+    expect(outcome).toEqual({ kind: 'analysed', rowsRead: 1 });
+  });
+
   it('arbitrary CSV shapes, delimiters, quoting, line ends and encodings', async () => {
     const kinds = { analysed: 0, loaded: 0, error: 0 };
     await fc.assert(
