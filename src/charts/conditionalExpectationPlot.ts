@@ -10,7 +10,7 @@ import {
   SERIES_STYLE,
   type PlotFrame,
   type Tick,
-} from './trackingPlot';
+} from './plot';
 
 /**
  * Conditional expectations by calibration frequency: for customers grouped by their repeat

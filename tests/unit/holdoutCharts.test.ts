@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  linePath,
-  trackingPlotLayout,
-  type TrackingPlotOptions,
-} from '../../src/charts/trackingPlot';
+import { linePath } from '../../src/charts/plot';
+import { trackingPlotLayout, type TrackingPlotOptions } from '../../src/charts/trackingPlot';
 import {
   conditionalExpectationLayout,
   type ConditionalExpectationOptions,
