@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { cohortHeatmapLayout } from '../../src/charts/cohortHeatmap';
+import { stageAreaLayout } from '../../src/charts/stageArea';
+import { stageSankeyLayout } from '../../src/charts/stageSankey';
+
+const format = {
+  labels: { title: 't', description: 'd', xTitle: 'x', yTitle: 'y' },
+  formatNumber: String,
+  formatDate: (d: Date) => d.toISOString().slice(0, 7),
+};
+
+describe('lifecycle chart geometry', () => {
+  it('stacks the stage bands to the period totals and names the thick ones', () => {
+    const periods = [new Date('2024-01-31'), new Date('2024-02-29'), new Date('2024-03-31')];
+    const layout = stageAreaLayout(
+      {
+        periods,
+        series: [
+          { key: 'new', label: 'New', values: [10, 5, 0] },
+          { key: 'active', label: 'Active', values: [0, 10, 20] },
+          { key: 'churned', label: 'Churned', values: [0, 0, 0.2] },
+        ],
+      },
+      format,
+    );
+    expect(layout.bands.map((b) => b.key)).toEqual(['new', 'active', 'churned']);
+    expect(layout.bands.every((b) => b.path.startsWith('M'))).toBe(true);
+    // Active holds 20 of 20.2 at the end: named; churned (0.2) and new (0) are too thin.
+    expect(layout.bands.map((b) => b.labelAt !== null)).toEqual([false, true, false]);
+  });
+
+  it('sizes Sankey nodes by customers on each side and keeps the stage order', () => {
+    const layout = stageSankeyLayout(
+      [
+        { from: 'new', to: 'active', customers: 30 },
+        { from: 'new', to: 'churned', customers: 10 },
+        { from: 'none', to: 'new', customers: 5 },
+        { from: 'active', to: 'active', customers: 0 },
+      ],
+      ['none', 'new', 'active', 'churned'],
+      {},
+    );
+    const node = (id: string) => layout.nodes.find((n) => n.id === id)!;
+    expect(node('from:new').customers).toBe(40);
+    expect(node('to:active').customers).toBe(30);
+    expect(layout.nodes.some((n) => n.id === 'from:active')).toBe(false); // no empty flows
+    expect(node('from:none').y0).toBeLessThan(node('from:new').y0);
+    expect(node('to:new').y0).toBeLessThan(node('to:active').y0);
+    expect(layout.bands).toHaveLength(3);
+  });
+
+  it('lays the cohort triangle out cell by cell, leaving the future empty', () => {
+    const layout = cohortHeatmapLayout(
+      [
+        { label: '2024-01', size: 10, values: [1, 0.5, 0.3] },
+        { label: '2024-02', size: 8, values: [1, 0.25, null] },
+      ],
+      [1, 0.39, 0.3],
+    );
+    expect(layout.columns).toBe(3);
+    expect(layout.cells).toHaveLength(3 + 2 + 3);
+    const top = layout.cells.find((c) => c.row === 0 && c.k === 0)!;
+    const low = layout.cells.find((c) => c.row === 1 && c.k === 1)!;
+    expect(top.dark).toBe(true);
+    expect(low.dark).toBe(false);
+  });
+});
