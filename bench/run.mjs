@@ -59,6 +59,13 @@ async function browserRun(browser, file, rows, warm) {
     const v = window.valuemap.session.valuation;
     return { ms: v.ms ?? null, status: v.status, fitMs: v.result?.fitMs ?? null };
   });
+  // Then the lifecycle (stages, monthly history, flows, cohorts, risk) in the worker.
+  await page.waitForFunction(
+    () => ['ready', 'error'].includes(window.valuemap.session.lifecycle?.status),
+    null,
+    { timeout: 600_000 },
+  );
+  const lifecycleMs = await page.evaluate(() => window.valuemap.session.lifecycle.ms ?? null);
   const transfer = await page.evaluate(async () => {
     const { session, engine } = window.valuemap;
     const id = session.current.loaded.datasetId;
@@ -84,6 +91,7 @@ async function browserRun(browser, file, rows, warm) {
     fileToSegmentsMs: timings.totalMs,
     valueMs: value.ms,
     valueFitMs: value.fitMs,
+    lifecycleMs,
     resultToMainMs: transfer.ms,
     resultBytes: transfer.bytes,
     peakRendererMb: peakMb,
@@ -187,7 +195,7 @@ const report = {
   }),
   runsPerSize: RUNS,
   notes:
-    'Medians of warm runs (the file chosen after the app finished its background warm-up), plus one cold run (file chosen as soon as the first screen is up). Browser figures come from the app itself (session.lastTimings): read = fetching a sample (0 for a chosen file, which the worker reads in place); load = worker: detect format and encoding, transcode or validate UTF-8, register, read_csv, profile; analyse = typing, RFM, summaries, segments, grid; firstPage = first customer page fetched and painted; fileToSegments = file chosen to segments on screen; value = segments on screen to customer value ready (model summary in SQL, fits, predictions, classes; valueFit = the fits and predictions alone). Native = the same SQL builders in @duckdb/node-api, threads=1.',
+    'Medians of warm runs (the file chosen after the app finished its background warm-up), plus one cold run (file chosen as soon as the first screen is up). Browser figures come from the app itself (session.lastTimings): read = fetching a sample (0 for a chosen file, which the worker reads in place); load = worker: detect format and encoding, transcode or validate UTF-8, register, read_csv, profile; analyse = typing, RFM, summaries, segments, grid; firstPage = first customer page fetched and painted; fileToSegments = file chosen to segments on screen; value = segments on screen to customer value ready (model summary in SQL, fits, predictions, classes; valueFit = the fits and predictions alone); lifecycle = value ready to lifecycle ready (stages at the as-of date, monthly stage history, counts over time, flows, cohorts, churn risk, behaviour change, stage × segment). Native = the same SQL builders in @duckdb/node-api, threads=1.',
   sizes: Object.fromEntries(
     SIZES.map((size) => {
       const b = results.browser[size].median;
@@ -232,12 +240,12 @@ console.log(
   `\nValueMap load + RFM — ${report.machine.cpu}, ${report.machine.cores} cores, Chromium ${report.machine.chromium}`,
 );
 console.log(
-  'size | engine start | file→table | analysis | first page | file→segments (cold) | value (fit) | result→main | peak MB | native load / analysis | ratio',
+  'size | engine start | file→table | analysis | first page | file→segments (cold) | value (fit) | lifecycle | result→main | peak MB | native load / analysis | ratio',
 );
 for (const [size, s] of Object.entries(report.sizes)) {
   const b = s.browser;
   console.log(
-    `${size} | ${b.engineStartMs} ms | ${b.loadMs} ms | ${b.analyseMs} ms | ${b.firstPageMs} ms | ${b.fileToSegmentsMs} ms (${round(s.browserCold.fileToSegmentsMs)}) | ${b.valueMs} ms (${b.valueFitMs} ms) | ${b.resultToMainMs} ms (${round(b.resultBytes / 2 ** 20, 1)} MB) | ${round(b.peakRendererMb)} | ${s.native.loadMs} / ${s.native.analyseMs} ms | ${s.ratio.load}× / ${s.ratio.analyse}×`,
+    `${size} | ${b.engineStartMs} ms | ${b.loadMs} ms | ${b.analyseMs} ms | ${b.firstPageMs} ms | ${b.fileToSegmentsMs} ms (${round(s.browserCold.fileToSegmentsMs)}) | ${b.valueMs} ms (${b.valueFitMs} ms) | ${b.lifecycleMs} ms | ${b.resultToMainMs} ms (${round(b.resultBytes / 2 ** 20, 1)} MB) | ${round(b.peakRendererMb)} | ${s.native.loadMs} / ${s.native.analyseMs} ms | ${s.ratio.load}× / ${s.ratio.analyse}×`,
   );
 }
 console.log(

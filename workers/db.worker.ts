@@ -22,6 +22,8 @@ import type {
   ValueResult,
   HoldoutOptions,
   HoldoutResult,
+  LifecycleOptions,
+  LifecycleResult,
 } from '../src/engine/types';
 import type { ReadOptions, SourceFile } from '../src/ingest/source';
 import { Engine } from './engine';
@@ -111,6 +113,12 @@ const api = {
     onStage: (s: Stage) => void,
   ): Promise<Outcome<ValueResult>> =>
     toOutcome(async () => withEngine((e) => e.value(datasetId, options, onStage))),
+  lifecycle: (
+    datasetId: number,
+    options: LifecycleOptions,
+    scheme: SegmentScheme,
+  ): Promise<Outcome<LifecycleResult>> =>
+    toOutcome(async () => withEngine((e) => e.lifecycle(datasetId, options, scheme))),
   holdout: (datasetId: number, options: HoldoutOptions): Promise<Outcome<HoldoutResult>> =>
     toOutcome(async () => withEngine((e) => e.holdout(datasetId, options))),
   segmentView: (datasetId: number, scheme: SegmentScheme): Promise<Outcome<SegmentView>> =>

@@ -1,4 +1,5 @@
 import { computeHoldout } from './holdout';
+import { computeLifecycle } from './lifecycle';
 import { computeValue } from './value';
 import type { DuckDBBindings, DuckDBDataProtocol } from 'duckdb-wasm-browser-blocking';
 import { customerPageSql, customersExportSql } from '../src/analysis/customers';
@@ -53,6 +54,8 @@ import type {
   ValueResult,
   HoldoutOptions,
   HoldoutResult,
+  LifecycleOptions,
+  LifecycleResult,
 } from '../src/engine/types';
 import { loadCsvSql } from '../src/ingest/csv';
 import { planCombination, type LoadedPart } from '../src/ingest/combine';
@@ -112,6 +115,8 @@ interface Dataset {
   analysed: boolean;
   /** The as-of date of the analysis whose customers `value_<id>` holds; null when not valued. */
   valuedAsOf: string | null;
+  /** The as-of date of the stages in `lcstage_<id>`; null when none. */
+  lifecycleAsOf: string | null;
   /** The customer list joined on the customer id (`attrs_<id>`), when one was given. */
   attributes: AttributeSource | null;
 }
@@ -227,6 +232,7 @@ export class Engine {
         typed: null,
         analysed: false,
         valuedAsOf: null,
+        lifecycleAsOf: null,
         attributes: combined?.attributes ?? null,
       });
       const first = (parts[0] as LoadedPartInfo).source;
@@ -462,7 +468,9 @@ SELECT DISTINCT ON (customer_key) * FROM (
     };
     dataset.analysed = true;
     dataset.valuedAsOf = null;
+    dataset.lifecycleAsOf = null;
     this.sql.runNow(`DROP TABLE IF EXISTS ${tableName('value', datasetId)}`);
+    this.sql.runNow(`DROP TABLE IF EXISTS ${tableName('lcstage', datasetId)}`);
     const view = await this.segmentView(datasetId, options.scheme);
     return {
       datasetId,
@@ -576,6 +584,31 @@ SELECT DISTINCT ON (customer_key) * FROM (
     return result;
   }
 
+  /**
+   * Lifecycle stages, history, flows, cohorts and churn risk of the analysed dataset; uses the
+   * value step's P(alive) when it ran for the same as-of date (workers/lifecycle.ts).
+   */
+  async lifecycle(
+    datasetId: number,
+    options: LifecycleOptions,
+    scheme: SegmentScheme,
+  ): Promise<LifecycleResult> {
+    this.sql.beginWork();
+    const dataset = this.dataset(datasetId);
+    this.analysedRfm(datasetId);
+    const { as_of } = await this.sql.row<{ as_of: string }>(
+      `SELECT strftime(as_of, '%Y-%m-%d') AS as_of FROM ${tableName('params', datasetId)}`,
+    );
+    const result = await computeLifecycle(this.sql, datasetId, {
+      options,
+      asOf: as_of,
+      valueTable: dataset.valuedAsOf === as_of ? tableName('value', datasetId) : null,
+      scheme,
+    });
+    dataset.lifecycleAsOf = as_of;
+    return result;
+  }
+
   /** Fit on the purchases before a split date and compare predictions with the rest. */
   async holdout(datasetId: number, options: HoldoutOptions): Promise<HoldoutResult> {
     this.sql.beginWork();
@@ -679,6 +712,7 @@ SELECT DISTINCT ON (customer_key) * FROM (
           file,
           this.dataset(datasetId).attributes ? tableName('attrs', datasetId) : null,
           this.dataset(datasetId).valuedAsOf ? tableName('value', datasetId) : null,
+          this.dataset(datasetId).lifecycleAsOf ? tableName('lcstage', datasetId) : null,
         ),
       );
       const csv = this.db.copyFileToBuffer(file);
@@ -700,6 +734,7 @@ SELECT DISTINCT ON (customer_key) * FROM (
     const prefixes = [
       ...['raw', 'tx', 'totals', 'rfm', 'params', 'rejects', 'attrs'],
       ...['clvsum', 'vparams', 'vinputs', 'vpred', 'value', 'vextra', 'vcac'],
+      ...['lcrules', 'lcstage', 'lchist', 'lccohort'],
     ] as const;
     for (const prefix of prefixes) {
       this.sql.runNow(`DROP TABLE IF EXISTS ${tableName(prefix, id)}`);

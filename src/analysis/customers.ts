@@ -80,6 +80,8 @@ export function customersExportSql(
   attrsTable: string | null = null,
   /** `value_<id>` (valueSql.ts) when the customers were valued: adds the value columns. */
   valueTable: string | null = null,
+  /** `lcstage_<id>` (lifecycleSql.ts) when stages were computed: adds stage and churn risk. */
+  stageTable: string | null = null,
 ): string {
   const segment = `r.${segmentColumn(scheme)}`;
   const attributes = attrsTable ? ', a.* EXCLUDE (customer_key)' : '';
@@ -96,12 +98,15 @@ export function customersExportSql(
   const join = [
     attrsTable ? `LEFT JOIN ${attrsTable} a ON a.customer_key = r.customer_id` : '',
     valueTable ? `LEFT JOIN ${valueTable} v ON v.customer_id = r.customer_id` : '',
+    stageTable ? `LEFT JOIN ${stageTable} l ON l.customer_id = r.customer_id` : '',
   ].join(' ');
   return `COPY (
   SELECT r.customer_id, r.first_purchase, r.last_purchase, r.recency_days, r.frequency,
     round(r.monetary, 2) AS monetary, round(r.avg_order_value, 2) AS avg_order_value,
     r.r_score, r.f_score, r.m_score, ${segmentLabelCase(segment, locale)} AS segment, r.fm_score,
-    ${segment} AS segment_key${value}${attributes}
+    ${segment} AS segment_key${value}${
+      stageTable ? ', l.stage AS lifecycle_stage, l.phase AS lifecycle_phase, l.churn_risk' : ''
+    }${attributes}
   FROM ${rfmTable} r ${join}
   ORDER BY r.monetary DESC, r.customer_id
 ) TO ${constantLiteral(fileName)} (HEADER, DELIMITER ',', USE_TMP_FILE false)`;

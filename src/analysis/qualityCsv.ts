@@ -1,14 +1,8 @@
+import { csvField } from './csvText';
 import type { QualityReport, QualityRule, QualitySample } from '../engine/types';
 import type { Locale } from '../i18n/locales';
 import { translate, type MessageKey, type MessageParams } from '../i18n/messages';
 import { SAMPLES_PER_RULE } from './quality';
-
-/** A CSV field: quoted when it holds a delimiter, quote or line break (RFC 4180). */
-function field(value: string | number | null): string {
-  if (value === null) return '';
-  const s = String(value);
-  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-}
 
 /** Numbers as Excel reads them in any locale: no thousands separators, a decimal point. */
 function number(value: number | null, decimals: number): string {
@@ -62,7 +56,7 @@ export function qualityReportCsv(report: QualityReport, locale: Locale): string 
       return sample ? sampleText(locale, sample) : '';
     }),
   ];
-  const lines = [header, ...report.rules.map(row)].map((cells) => cells.map(field).join(','));
+  const lines = [header, ...report.rules.map(row)].map((cells) => cells.map(csvField).join(','));
   return `\uFEFF${lines.join('\r\n')}\r\n`;
 }
 

@@ -20,6 +20,10 @@ export function tableName(
     | 'vpred'
     | 'vextra'
     | 'vcac'
+    | 'lcrules'
+    | 'lcstage'
+    | 'lchist'
+    | 'lccohort'
     | 'value',
   datasetId: number,
 ): string {

@@ -71,7 +71,9 @@ export function cohortHeatmapLayout(
     bottom: height - 4,
   };
   const cellWidth = (frame.right - frame.left) / columns;
-  const values = all.flat().filter((v): v is number => v !== null && Number.isFinite(v));
+  // Period 0 holds every customer of a cohort by definition; scaled on it, the rest would fade.
+  const later = all.flatMap((row) => row.slice(columns > 1 ? 1 : 0));
+  const values = later.filter((v): v is number => v !== null && Number.isFinite(v));
   const max = Math.max(Number.MIN_VALUE, ...values);
   const colour = scaleSequential(interpolateBlues).domain([-max * 0.1, max]);
   const cells: CohortCell[] = [];
@@ -86,7 +88,7 @@ export function cohortHeatmapLayout(
         width: cellWidth - 1,
         height: CELL_HEIGHT - 1,
         value,
-        fill: colour(value),
+        fill: colour(Math.min(value, max)),
         dark: value > max * 0.55,
       });
     }),

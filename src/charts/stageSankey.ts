@@ -67,11 +67,12 @@ export function stageSankeyLayout(
 ): StageSankeyLayout {
   const width = options.width ?? 720;
   const height = options.height ?? 420;
+  // Room either side for the stage names and counts.
   const frame: PlotFrame = {
     width,
     height,
-    left: 110,
-    right: width - 110,
+    left: 170,
+    right: width - 150,
     top: 10,
     bottom: height - 10,
   };

@@ -25,6 +25,7 @@ export type EngineErrorCode =
   | 'invalid_policy'
   | 'invalid_value_options'
   | 'invalid_split'
+  | 'invalid_lifecycle_rules'
   | 'holdout_no_model'
   | 'engine_failed'
   | 'engine_restarted'

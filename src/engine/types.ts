@@ -14,6 +14,8 @@ import type { AttributeRef } from '../analysis/valueAttributesSql';
 import type { ModelScore } from '../models/clv';
 import type { FitReport, ModelProblem } from '../models/customerValue';
 import type { TimeUnit } from '../models/summary';
+import type { LifecycleRules } from '../analysis/lifecycleRules';
+import type { CohortPeriod, LifecyclePeriod } from '../analysis/lifecycleSql';
 import type { PurchaseModel } from '../models/clv';
 import type { FrequencyBin, HoldoutErrors } from '../models/holdout';
 
@@ -308,4 +310,78 @@ export interface HoldoutResult {
   errors: HoldoutErrors;
   /** Cumulative repeat transactions of the cohort, actual and expected, at the end of each week (days from the split). */
   tracking: { endOffset: number; cumulativeActual: number; cumulativeExpected: number }[];
+}
+
+/** The analyst's lifecycle settings. */
+export interface LifecycleOptions {
+  rules: LifecycleRules;
+  /** Period of the stage history (and of the flows' dates). */
+  period: LifecyclePeriod;
+  cohortPeriod: CohortPeriod;
+  /** The flows' two dates (ISO); null = a year before the as-of date, and the as-of date. */
+  flowFrom: string | null;
+  flowTo: string | null;
+}
+
+export interface StageCount {
+  stage: string;
+  customers: number;
+  share: number;
+  revenue: number;
+}
+
+export interface LifecycleResult {
+  datasetId: number;
+  asOf: string;
+  options: LifecycleOptions;
+  /** Whether P(alive) from a fitted model took part in the stages and risk bands. */
+  usedPAlive: boolean;
+  stages: StageCount[];
+  history: { periodEnd: string; stage: string; customers: number; revenue: number }[];
+  flows: {
+    from: string;
+    to: string;
+    periodEndA: string;
+    periodEndB: string;
+    transitions: { from: string; to: string; customers: number }[];
+  };
+  cohorts: {
+    cohortStart: string;
+    k: number;
+    cohortSize: number;
+    customers: number;
+    share: number;
+    revenue: number;
+    cumulativeRevenuePerCustomer: number;
+    complete: boolean;
+  }[];
+  cohortMean: { k: number; share: number | null; cumulativeRevenuePerCustomer: number | null }[];
+  risk: {
+    band: string;
+    customers: number;
+    share: number;
+    revenue: number;
+    predictedValue: number | null;
+  }[];
+  /** The most valuable customers at high risk and not churned: the "can't lose them" list. */
+  atRisk: {
+    customerId: string;
+    stage: string;
+    daysSinceLast: number;
+    pAlive: number | null;
+    revenue: number;
+    totalValue: number | null;
+  }[];
+  behaviour: {
+    judged: number;
+    declined: number;
+    improved: number;
+    examples: {
+      customerId: string;
+      declined: boolean;
+      rateChange: number | null;
+      spendChange: number | null;
+    }[];
+  };
+  crossTab: { stage: string; segment: string; customers: number; revenue: number }[];
 }

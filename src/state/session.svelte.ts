@@ -18,9 +18,12 @@ import { translate, type MessageKey, type MessageParams } from '../i18n/messages
 import { SEGMENT_LABELS } from '../i18n/segmentLabels';
 import type { EngineInfo } from '../../workers/db.worker';
 import { download, fileStem } from './download';
+import { DEFAULT_LIFECYCLE_RULES } from '../analysis/lifecycleRules';
 import {
   DEFAULT_VALUE_OPTIONS,
   type HoldoutResult,
+  type LifecycleOptions,
+  type LifecycleResult,
   type ValueOptions,
   type ValueResult,
 } from '../engine/types';
@@ -110,6 +113,17 @@ export interface Valuation {
   ms?: number;
 }
 
+/** A background computation for one analysis (dataset and as-of date). */
+export interface Computation<T> {
+  datasetId: number;
+  asOf: string;
+  status: 'computing' | 'ready' | 'error';
+  result: T | null;
+  error: { code: EngineErrorCode; details: ErrorDetails } | null;
+  /** From the request to the result on the main thread (queueing in the engine included). */
+  ms?: number;
+}
+
 /** A calibration/holdout check of the models on one dataset. */
 export interface HoldoutCheck {
   datasetId: number;
@@ -164,6 +178,15 @@ export class Session {
   valuation = $state<Valuation | null>(null);
   /** The last calibration/holdout check of the analysis on screen. */
   holdoutCheck = $state<HoldoutCheck | null>(null);
+  lifecycleOptions = $state<LifecycleOptions>({
+    rules: { ...DEFAULT_LIFECYCLE_RULES },
+    period: 'month',
+    cohortPeriod: 'month',
+    flowFrom: null,
+    flowTo: null,
+  });
+  /** Lifecycle of the analysis on screen: computed after its value (which gives P(alive)). */
+  lifecycle = $state<Computation<LifecycleResult> | null>(null);
 
   fmt = $derived(formatters(this.locale));
 
@@ -173,6 +196,7 @@ export class Session {
   private operation: AbortController | null = null;
   private warmedUp = false;
   private valuing: Promise<void> | null = null;
+  private staging: Promise<void> | null = null;
 
   constructor(private readonly engine: EngineClient) {
     engine.onRestart = () => this.recoverFromRestart();
@@ -398,7 +422,11 @@ export class Session {
     const datasetId = current.loaded.datasetId;
     const asOf = current.result.asOf;
     const settings = $state.snapshot(options) as ValueOptions;
-    this.valuation = { datasetId, asOf, status: 'computing', result: null, error: null };
+    const shown =
+      this.valuation?.datasetId === datasetId && this.valuation.asOf === asOf
+        ? this.valuation.result
+        : null;
+    this.valuation = { datasetId, asOf, status: 'computing', result: shown, error: null };
     const started = performance.now();
     const work = (async () => {
       try {
@@ -427,11 +455,51 @@ export class Session {
           e instanceof EngineError
             ? { code: e.code, details: e.details }
             : { code: 'engine_failed' as const, details: { message: String(e) } };
-        this.valuation = { datasetId, asOf, status: 'error', result: null, error };
+        this.valuation = { datasetId, asOf, status: 'error', result: shown, error };
       }
     })();
     this.valuing = work;
     await work;
+  }
+
+  /** Lifecycle stages, flows, cohorts and churn risk with the given settings. */
+  async computeLifecycle(options: LifecycleOptions = this.lifecycleOptions): Promise<void> {
+    const current = this.current;
+    if (!current) return;
+    const datasetId = current.loaded.datasetId;
+    const asOf = current.result.asOf;
+    const settings = $state.snapshot(options) as LifecycleOptions;
+    // What is on screen stays until its replacement is ready (or shown beside an error).
+    const shown =
+      this.lifecycle?.datasetId === datasetId && this.lifecycle.asOf === asOf
+        ? this.lifecycle.result
+        : null;
+    this.lifecycle = { datasetId, asOf, status: 'computing', result: shown, error: null };
+    const mine = () => this.lifecycle?.datasetId === datasetId && this.lifecycle.asOf === asOf;
+    const started = performance.now();
+    try {
+      const result = await this.engine.call(
+        (api) => api.lifecycle(datasetId, settings, this.scheme),
+        { timeoutMs: timeoutFor(current.loaded.rowCount * 100) },
+      );
+      if (!mine()) return;
+      this.lifecycleOptions = settings;
+      this.lifecycle = {
+        datasetId,
+        asOf,
+        status: 'ready',
+        result,
+        error: null,
+        ms: performance.now() - started,
+      };
+    } catch (e) {
+      if (!mine()) return;
+      const error =
+        e instanceof EngineError
+          ? { code: e.code, details: e.details }
+          : { code: 'engine_failed' as const, details: { message: String(e) } };
+      this.lifecycle = { datasetId, asOf, status: 'error', result: shown, error };
+    }
   }
 
   /** Fit on the purchases before `splitDate` and compare with what customers did after it. */
@@ -464,8 +532,9 @@ export class Session {
   async exportCustomers(): Promise<void> {
     const current = this.current;
     if (!current) return;
-    // The export carries the value columns once they are computed.
+    // The export carries the value and lifecycle columns once they are computed.
     await this.valuing;
+    await this.staging;
     const bytes = await this.engine.call(
       (api) =>
         api.exportCustomers(current.loaded.datasetId, { scheme: this.scheme, locale: this.locale }),
@@ -541,7 +610,8 @@ export class Session {
     await this.fetchPage();
     this.finish(op);
     this.holdoutCheck = null;
-    void this.computeValue();
+    // Lifecycle waits for the value: its stages use P(alive).
+    this.staging = this.computeValue().then(() => this.computeLifecycle());
     if (!this.warmedUp) {
       // The first screen is up: pay the engine's warm-up now rather than on the analyst's big file.
       this.warmedUp = true;
