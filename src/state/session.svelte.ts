@@ -196,6 +196,8 @@ export class Session {
   private operation: AbortController | null = null;
   private warmedUp = false;
   private valuing: Promise<void> | null = null;
+  /** Bumped by every foreground operation: background work of an older one is not started. */
+  private generation = 0;
   private staging: Promise<void> | null = null;
 
   constructor(private readonly engine: EngineClient) {
@@ -611,17 +613,21 @@ export class Session {
     this.finish(op);
     this.holdoutCheck = null;
     // Lifecycle waits for the value: its stages use P(alive).
-    this.staging = this.computeValue().then(() => this.computeLifecycle());
-    if (!this.warmedUp) {
-      // The first screen is up: pay the engine's warm-up now rather than on the analyst's big file.
-      this.warmedUp = true;
-      void this.engine
-        .call((api) => api.warmUp(), { timeoutMs: 120_000 })
-        .then(
-          (rounds) => (this.warmUpRounds = rounds),
-          () => (this.warmUpRounds = 0),
-        );
-    }
+    const generation = this.generation;
+    const still = () => this.generation === generation;
+    this.staging = this.computeValue()
+      .then(() => (still() ? this.computeLifecycle() : undefined))
+      .then(() => {
+        if (this.warmedUp || !still()) return;
+        // The first screen is complete: pay the engine's warm-up now, not on the analyst's file.
+        this.warmedUp = true;
+        void this.engine
+          .call((api) => api.warmUp(), { timeoutMs: 120_000 })
+          .then(
+            (rounds) => (this.warmUpRounds = rounds),
+            () => (this.warmUpRounds = 0),
+          );
+      });
     return { analysedAt };
   }
 
@@ -651,6 +657,12 @@ export class Session {
 
   private begin(): AbortController {
     this.operation?.abort();
+    // Value and lifecycle of what is on screen are background work: a new load or analysis goes
+    // first (the engine runs one job at a time), and they are redone for its result.
+    if (this.valuation?.status === 'computing' || this.lifecycle?.status === 'computing') {
+      this.engine.cancel();
+    }
+    this.generation++;
     const op = new AbortController();
     this.operation = op;
     this.status = 'loading';
