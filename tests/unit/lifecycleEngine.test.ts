@@ -85,6 +85,25 @@ describe('lifecycle in the engine', () => {
     expect(life.usedPAlive).toBe(value.method === 'model');
   });
 
+  it('keeps the same stages at the as-of date by week and by quarter, with quarterly cohorts', async () => {
+    const loaded = await engine.loadCsv(utf8(orders()), 'orders.csv');
+    await engine.analyse(loaded.datasetId, loaded.guess, { asOf: '2025-01-01', scheme: 'rfm11' });
+    const monthly = await engine.lifecycle(loaded.datasetId, OPTIONS, 'rfm11');
+    for (const period of ['week', 'quarter'] as const) {
+      const other = await engine.lifecycle(
+        loaded.datasetId,
+        { ...OPTIONS, period, cohortPeriod: 'quarter' },
+        'rfm11',
+      );
+      expect(other.stages).toEqual(monthly.stages);
+      const k0 = other.cohorts.filter((c) => c.k === 0);
+      expect(k0.reduce((n, c) => n + c.cohortSize, 0)).toBe(80);
+      expect(new Set(k0.map((c) => c.cohortStart.slice(5)))).toEqual(
+        new Set(k0.map((c) => c.cohortStart.slice(5)).filter((d) => /^(01|04|07|10)-01$/.test(d))),
+      );
+    }
+  });
+
   it('refuses rules out of range, naming them', async () => {
     const loaded = await engine.loadCsv(utf8(orders()), 'orders.csv');
     await engine.analyse(loaded.datasetId, loaded.guess, { asOf: null, scheme: 'rfm11' });
