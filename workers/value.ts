@@ -1,5 +1,6 @@
 import type { Table } from 'apache-arrow';
 import { clvSummarySql } from '../src/analysis/clvSummarySql';
+import { giniSql, lorenzCurveSql } from '../src/analysis/lorenzSql';
 import { tableName } from '../src/analysis/sql';
 import {
   cacTableSql,
@@ -272,6 +273,10 @@ export async function computeValue(
     sql.runNow(`DROP TABLE IF EXISTS ${cac}`);
   }
   const groups = {} as Record<ValueGroupColumn, ValueGroup[]>;
+  const lorenz = await sql.rows<{ pct: number; value_share: number | null }>(
+    lorenzCurveSql(value, 'historical_value'),
+  );
+  const { gini } = await sql.row<{ gini: number | null }>(giniSql(value, 'historical_value'));
   for (const c of GROUP_COLUMNS)
     groups[c] = c === 'referral_class' && !options.referrer ? [] : await valueGroups(sql, value, c);
   const totals = await sql.row<ValueResult['totals']>(
@@ -307,6 +312,8 @@ export async function computeValue(
     margin,
     groups,
     channels,
+    lorenz: lorenz.map((p) => ({ pct: p.pct, share: p.value_share })),
+    gini,
     facts: {
       topShare: options.tiers.high,
       topShareRevenue: f?.top_share_revenue ?? null,

@@ -277,6 +277,10 @@ export interface ValueResult {
   groups: Record<ValueGroupColumn, ValueGroup[]>;
   /** Per channel, when a channel column is read. */
   channels: ChannelValue[] | null;
+  /** The Pareto (Lorenz) curve of historical value: the top `pct`% of customers' share of it. */
+  lorenz: { pct: number; share: number | null }[];
+  /** Gini coefficient of historical value; null when nothing was earned. */
+  gini: number | null;
   facts: {
     /** The top share of customers by historical value (the tier cut), and their share of revenue. */
     topShare: number;

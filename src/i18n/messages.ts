@@ -296,6 +296,13 @@ const en = {
   'value.total': 'Lifetime value',
   'value.pareto': 'The top {top} of customers brought {share} of revenue',
   'value.repeatRate': 'Repeat-purchase rate {rate}',
+  'value.gini':
+    'Gini coefficient {gini} (0: every customer worth the same; near 1: a few customers hold nearly all the value).',
+  'value.lorenz.title': 'Pareto curve: share of value brought by the top customers',
+  'value.lorenz.description':
+    'Customers ranked from the most valuable; the curve gives the share of historical value the top share of customers brought; the dashed diagonal is equal customers.',
+  'value.lorenz.x': 'Top share of customers',
+  'value.lorenz.y': 'Share of value',
   'value.retention':
     'Retention {rate} (of {base} customers who bought in the {days} days before, share who bought again in the last {days} days)',
   'value.groups.value_tier': 'Value tiers (by lifetime value)',
@@ -740,6 +747,12 @@ const zh: Record<MessageKey, string> = {
   'value.total': '生命周期价值',
   'value.pareto': '前 {top} 的客户贡献了 {share} 的收入',
   'value.repeatRate': '复购率 {rate}',
+  'value.gini': '基尼系数 {gini}（0：每位客户价值相同；接近 1：少数客户占有几乎全部价值）。',
+  'value.lorenz.title': '帕累托曲线：头部客户贡献的价值占比',
+  'value.lorenz.description':
+    '客户按价值从高到低排列；曲线表示头部客户贡献的历史价值占比；虚线对角线表示客户价值均等。',
+  'value.lorenz.x': '头部客户占比',
+  'value.lorenz.y': '价值占比',
   'value.retention':
     '留存率 {rate}（此前 {days} 天有购买的 {base} 位客户中，最近 {days} 天再次购买的比例）',
   'value.groups.value_tier': '价值分层（按生命周期价值）',

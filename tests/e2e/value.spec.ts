@@ -27,6 +27,11 @@ test('customer value: models fitted in the worker, tiers, settings and the expor
   expect(tierCounts.reduce((a, b) => a + b, 0)).toBe(customers);
   expect(tierCounts[0]).toBe(Math.ceil(customers * 0.2));
   await expect(page.getByTestId('pareto-share')).toContainText('top 20% of customers brought');
+  // The Pareto curve is drawn and the Gini coefficient given.
+  await expect(page.getByTestId('lorenz-curve').locator('path.series')).toHaveCount(1);
+  const gini = Number(await page.getByTestId('gini').getAttribute('data-gini'));
+  expect(gini).toBeGreaterThan(0);
+  expect(gini).toBeLessThan(1);
   const historical = await money(page, 'value-historical');
   const predicted = await money(page, 'value-predicted');
   expect(predicted).toBeGreaterThan(0);

@@ -100,6 +100,12 @@ describe.runIf(cdnow !== null)('customer value on CDNOW (SQL summary, fits, expo
     const oneTime = value.groups.behaviour.find((g) => g.group === 'one_time')!;
     expect(oneTime.customers).toBe(n - 946);
     expect(value.facts.repeatRate).toBeCloseTo(946 / n, 6);
+    // The Pareto curve agrees with the "top 20% bring Y%" figure, and value is concentrated.
+    expect(value.lorenz).toHaveLength(100);
+    expect(value.lorenz[19]!.share).toBeCloseTo(value.facts.topShareRevenue!, 9);
+    expect(value.lorenz[99]!.share).toBeCloseTo(1, 9);
+    expect(value.gini).toBeGreaterThan(0.5);
+    expect(value.gini).toBeLessThan(1);
 
     const bytes = await engine.exportCustomers(datasetId, { scheme: 'rfm11', locale: 'en' });
     const rows = exportRows(bytes);

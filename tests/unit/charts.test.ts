@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cohortHeatmapLayout } from '../../src/charts/cohortHeatmap';
+import { lorenzLayout } from '../../src/charts/lorenzCurve';
 import { stageAreaLayout } from '../../src/charts/stageArea';
 import { stageSankeyLayout } from '../../src/charts/stageSankey';
 
@@ -9,7 +10,7 @@ const format = {
   formatDate: (d: Date) => d.toISOString().slice(0, 7),
 };
 
-describe('lifecycle chart geometry', () => {
+describe('chart geometry', () => {
   it('stacks the stage bands to the period totals and names the thick ones', () => {
     const periods = [new Date('2024-01-31'), new Date('2024-02-29'), new Date('2024-03-31')];
     const layout = stageAreaLayout(
@@ -63,5 +64,20 @@ describe('lifecycle chart geometry', () => {
     const low = layout.cells.find((c) => c.row === 1 && c.k === 1)!;
     expect(top.dark).toBe(true);
     expect(low.dark).toBe(false);
+  });
+
+  it('marks the Pareto curve at the chosen share of customers', () => {
+    const points = Array.from({ length: 100 }, (_, i) => ({
+      customers: (i + 1) / 100,
+      value: Math.min(1, Math.sqrt((i + 1) / 100)),
+    }));
+    const layout = lorenzLayout(points, {
+      labels: { title: 't', description: 'd', xTitle: 'x', yTitle: 'y', mark: 'm' },
+      mark: 0.2,
+      formatPercent: String,
+    });
+    expect(layout.markAt!.value).toBeCloseTo(Math.sqrt(0.2), 12);
+    expect(layout.curve.startsWith('M')).toBe(true);
+    expect(layout.markAt!.y).toBeLessThan(layout.frame.bottom);
   });
 });
