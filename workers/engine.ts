@@ -13,7 +13,13 @@ import {
 import { buildCustomerTotalsSql } from '../src/analysis/customerTotals';
 import { buildRfmSql } from '../src/analysis/rfm';
 import { segmentKeysOf, type SegmentKey, type SegmentScheme } from '../src/analysis/segments';
-import { columnRef, paramsTableSql, partTableName, tableName } from '../src/analysis/sql';
+import {
+  columnRef,
+  isIsoDate,
+  paramsTableSql,
+  partTableName,
+  tableName,
+} from '../src/analysis/sql';
 import {
   buildTransactionsSql,
   cancellationCheckSql,
@@ -122,7 +128,6 @@ interface Dataset {
 }
 
 const PREVIEW_ROWS = 5;
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
  * The database side of ValueMap: loads files into tables, maps and types them, scores customers.
@@ -436,7 +441,7 @@ SELECT DISTINCT ON (customer_key) * FROM (
       });
     }
     const asOf = options.asOf ?? lastDayPlusOne;
-    if (!ISO_DATE.test(asOf)) throw new EngineError('invalid_as_of', { asOf });
+    if (!isIsoDate(asOf)) throw new EngineError('invalid_as_of', { asOf });
     this.sql.runWithParams(paramsTableSql(params), [asOf]);
     onStage('scoring');
     await this.sql.run(
@@ -569,9 +574,7 @@ SELECT DISTINCT ON (customer_key) * FROM (
     const dataset = this.dataset(datasetId);
     this.analysedRfm(datasetId);
     dataset.valuedAsOf = null;
-    const { as_of } = await this.sql.row<{ as_of: string }>(
-      `SELECT strftime(as_of, '%Y-%m-%d') AS as_of FROM ${tableName('params', datasetId)}`,
-    );
+    const as_of = await this.asOfOf(datasetId);
     const result = await computeValue(
       this.sql,
       datasetId,
@@ -596,9 +599,7 @@ SELECT DISTINCT ON (customer_key) * FROM (
     this.sql.beginWork();
     const dataset = this.dataset(datasetId);
     this.analysedRfm(datasetId);
-    const { as_of } = await this.sql.row<{ as_of: string }>(
-      `SELECT strftime(as_of, '%Y-%m-%d') AS as_of FROM ${tableName('params', datasetId)}`,
-    );
+    const as_of = await this.asOfOf(datasetId);
     const result = await computeLifecycle(this.sql, datasetId, {
       options,
       asOf: as_of,
@@ -746,6 +747,14 @@ SELECT DISTINCT ON (customer_key) * FROM (
     const d = this.datasets.get(id);
     if (!d) throw new EngineError('unknown_dataset', { datasetId: id });
     return d;
+  }
+
+  /** The as-of date of the dataset's analysis, as 'YYYY-MM-DD'. */
+  private async asOfOf(id: number): Promise<string> {
+    const { as_of } = await this.sql.row<{ as_of: string }>(
+      `SELECT strftime(as_of, '%Y-%m-%d') AS as_of FROM ${tableName('params', id)}`,
+    );
+    return as_of;
   }
 
   private analysedRfm(id: number): string {

@@ -3,7 +3,7 @@ import {
   holdoutActualsSql,
   holdoutParamsTableSql,
 } from '../src/analysis/clvSummarySql';
-import { tableName } from '../src/analysis/sql';
+import { isIsoDate, tableName } from '../src/analysis/sql';
 import { EngineError } from '../src/engine/errors';
 import type { HoldoutOptions, HoldoutResult } from '../src/engine/types';
 import { fitBgNbd, type BgNbdFit } from '../src/models/bgnbd';
@@ -13,7 +13,6 @@ import { fitParetoNbd, type ParetoNbdFit } from '../src/models/paretoNbd';
 import { compressRfm, daysPerUnit, type RfmColumns } from '../src/models/summary';
 import type { SqlRunner } from './sqlRunner';
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 /** Fewer calibration days than this, or holdout days, and the comparison says nothing. */
 const MIN_PERIOD_DAYS = 28;
 
@@ -39,8 +38,7 @@ export async function computeHoldout(
   const split = options.splitDate;
   const days = (a: string, b: string) => (Date.parse(b) - Date.parse(a)) / 86_400_000;
   if (
-    !ISO_DATE.test(split) ||
-    Number.isNaN(Date.parse(split)) ||
+    !isIsoDate(split) ||
     days(firstDay, split) < MIN_PERIOD_DAYS ||
     days(split, end) < MIN_PERIOD_DAYS
   ) {

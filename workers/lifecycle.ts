@@ -14,12 +14,11 @@ import {
   transitionsSql,
 } from '../src/analysis/lifecycleSql';
 import type { SegmentScheme } from '../src/analysis/segments';
-import { tableName } from '../src/analysis/sql';
+import { isIsoDate, tableName } from '../src/analysis/sql';
 import { EngineError } from '../src/engine/errors';
 import type { LifecycleOptions, LifecycleResult } from '../src/engine/types';
 import type { SqlRunner } from './sqlRunner';
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 /** Customers listed as "can't lose them". */
 const AT_RISK_LIST = 50;
 const BEHAVIOUR_EXAMPLES = 50;
@@ -46,7 +45,7 @@ export async function computeLifecycle(
 ): Promise<LifecycleResult> {
   const { rules, problems } = validateLifecycleRules(o.options.rules);
   const dates = [o.options.flowFrom, o.options.flowTo].filter((d) => d !== null);
-  if (dates.some((d) => !ISO_DATE.test(d) || Number.isNaN(Date.parse(d)))) problems.push('flow');
+  if (dates.some((d) => !isIsoDate(d))) problems.push('flow');
   if (!['week', 'month', 'quarter'].includes(o.options.period)) problems.push('period');
   if (!['month', 'quarter'].includes(o.options.cohortPeriod)) problems.push('cohortPeriod');
   if (problems.length > 0 || !rules) throw new EngineError('invalid_lifecycle_rules', { problems });

@@ -9,18 +9,23 @@ function number(value: number | null, decimals: number): string {
   return value === null ? '' : String(Number(value.toFixed(decimals)));
 }
 
-/** A sample as one line of text: where it is, then what the file said in each mapped column. */
-export function sampleText(locale: Locale, sample: QualitySample): string {
-  if (sample.rawLine !== null) {
-    return `${translate(locale, 'quality.sampleLine', { row: sample.sourceRow })}: ${sample.rawLine}`;
-  }
-  const parts = [
+/** What the file said in each mapped column of a sample row, in mapping order. */
+export function sampleParts(sample: QualitySample): string[] {
+  return [
     sample.customerText,
     sample.dateText,
     sample.amountText,
     sample.orderText,
     sample.productText,
   ].filter((p): p is string => p !== null);
+}
+
+/** A sample as one line of text: where it is, then what the file said in each mapped column. */
+export function sampleText(locale: Locale, sample: QualitySample): string {
+  if (sample.rawLine !== null) {
+    return `${translate(locale, 'quality.sampleLine', { row: sample.sourceRow })}: ${sample.rawLine}`;
+  }
+  const parts = sampleParts(sample);
   const where = translate(locale, 'quality.sampleRow', { row: sample.sourceRow });
   return `${where}: ${parts.map((p) => (p === '' ? '∅' : p)).join(' · ')}`;
 }

@@ -47,3 +47,8 @@ export function constantLiteral(value: string): string {
 export function paramsTableSql(paramsTable: string): string {
   return `CREATE OR REPLACE TABLE ${paramsTable} AS SELECT CAST(? AS DATE) AS as_of`;
 }
+
+/** A calendar date written 'YYYY-MM-DD' (the only form dates cross the worker boundary in). */
+export function isIsoDate(text: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(Date.parse(text));
+}

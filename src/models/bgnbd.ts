@@ -5,7 +5,7 @@
  */
 import { betaln, digamma, gammaln, hyp2f1 } from './special';
 import { maximiseLikelihood, type MleOptions, type MleResult } from './mle';
-import { validateRfm, type CompressedRfm, type Rfm, type RfmColumns } from './summary';
+import { validateRfm, type CompressedRfm, type Rfm } from './summary';
 
 export interface BgNbdParams {
   r: number;
@@ -342,34 +342,4 @@ export function bgnbdProbabilityOfPurchases(p: BgNbdParams, t: number, n: number
   }
   const second = Math.exp(betaln(a + 1, b + n - 1) - betaln(a, b)) * Math.max(0, 1 - cdf);
   return first + second;
-}
-
-/** `bgnbdExpectedPurchases` for many customers (e.g. the rows of a compressed summary). */
-export function bgnbdExpectedPurchasesColumns(
-  p: BgNbdParams,
-  t: number,
-  c: RfmColumns,
-): Float64Array {
-  const out = new Float64Array(c.x.length);
-  for (let i = 0; i < out.length; i++) {
-    out[i] = bgnbdExpectedPurchases(p, t, {
-      x: c.x[i] as number,
-      tx: c.tx[i] as number,
-      T: c.T[i] as number,
-    });
-  }
-  return out;
-}
-
-/** `bgnbdProbabilityAlive` for many customers. */
-export function bgnbdProbabilityAliveColumns(p: BgNbdParams, c: RfmColumns): Float64Array {
-  const out = new Float64Array(c.x.length);
-  for (let i = 0; i < out.length; i++) {
-    out[i] = bgnbdProbabilityAlive(p, {
-      x: c.x[i] as number,
-      tx: c.tx[i] as number,
-      T: c.T[i] as number,
-    });
-  }
-  return out;
 }

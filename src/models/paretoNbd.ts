@@ -17,7 +17,7 @@
  */
 import { digamma, gammaln, hyp2f1 } from './special';
 import { maximiseLikelihood, type MleOptions, type MleResult } from './mle';
-import { validateRfm, type CompressedRfm, type Rfm, type RfmColumns } from './summary';
+import { validateRfm, type CompressedRfm, type Rfm } from './summary';
 
 export interface ParetoNbdParams {
   r: number;
@@ -376,34 +376,4 @@ export function paretoNbdExpectedPurchases(p: ParetoNbdParams, t: number, c: Rfm
 export function paretoNbdExpectedRepeatPurchases(p: ParetoNbdParams, t: number): number {
   if (t <= 0) return 0;
   return ((p.r * p.beta) / p.alpha) * powerTail(p.beta, t, p.s - 1);
-}
-
-/** `paretoNbdExpectedPurchases` for many customers. */
-export function paretoNbdExpectedPurchasesColumns(
-  p: ParetoNbdParams,
-  t: number,
-  c: RfmColumns,
-): Float64Array {
-  const out = new Float64Array(c.x.length);
-  for (let i = 0; i < out.length; i++) {
-    out[i] = paretoNbdExpectedPurchases(p, t, {
-      x: c.x[i] as number,
-      tx: c.tx[i] as number,
-      T: c.T[i] as number,
-    });
-  }
-  return out;
-}
-
-/** `paretoNbdProbabilityAlive` for many customers. */
-export function paretoNbdProbabilityAliveColumns(p: ParetoNbdParams, c: RfmColumns): Float64Array {
-  const out = new Float64Array(c.x.length);
-  for (let i = 0; i < out.length; i++) {
-    out[i] = paretoNbdProbabilityAlive(p, {
-      x: c.x[i] as number,
-      tx: c.tx[i] as number,
-      T: c.T[i] as number,
-    });
-  }
-  return out;
 }

@@ -91,6 +91,13 @@ function timeoutFor(bytes: number): number {
   return 60_000 + (bytes / 100e6) * 60_000;
 }
 
+/** Any failure as the code and details the UI words: an engine error as it is, else engine_failed. */
+function errorOf(e: unknown): { code: EngineErrorCode; details: ErrorDetails } {
+  return e instanceof EngineError
+    ? { code: e.code, details: e.details }
+    : { code: 'engine_failed', details: { message: e instanceof Error ? e.message : String(e) } };
+}
+
 function sourceName(source: Source): string {
   switch (source.kind) {
     case 'files':
@@ -102,17 +109,6 @@ function sourceName(source: Source): string {
   }
 }
 
-/** The value computation for one analysis (dataset and as-of date). */
-export interface Valuation {
-  datasetId: number;
-  asOf: string;
-  status: 'computing' | 'ready' | 'error';
-  result: ValueResult | null;
-  error: { code: EngineErrorCode; details: ErrorDetails } | null;
-  /** From the request to the result on the main thread (queueing in the engine included). */
-  ms?: number;
-}
-
 /** A background computation for one analysis (dataset and as-of date). */
 export interface Computation<T> {
   datasetId: number;
@@ -122,14 +118,6 @@ export interface Computation<T> {
   error: { code: EngineErrorCode; details: ErrorDetails } | null;
   /** From the request to the result on the main thread (queueing in the engine included). */
   ms?: number;
-}
-
-/** A calibration/holdout check of the models on one dataset. */
-export interface HoldoutCheck {
-  datasetId: number;
-  status: 'computing' | 'ready' | 'error';
-  result: HoldoutResult | null;
-  error: { code: EngineErrorCode; details: ErrorDetails } | null;
 }
 
 /**
@@ -175,9 +163,9 @@ export class Session {
   /** The analyst's value settings (horizon, discount, margin, window, tiers, model). */
   valueOptions = $state<ValueOptions>(structuredClone(DEFAULT_VALUE_OPTIONS));
   /** The value of the customers on screen: computed after each analysis, in the background. */
-  valuation = $state<Valuation | null>(null);
+  valuation = $state<Computation<ValueResult> | null>(null);
   /** The last calibration/holdout check of the analysis on screen. */
-  holdoutCheck = $state<HoldoutCheck | null>(null);
+  holdoutCheck = $state<Computation<HoldoutResult> | null>(null);
   lifecycleOptions = $state<LifecycleOptions>({
     rules: { ...DEFAULT_LIFECYCLE_RULES },
     period: 'month',
@@ -419,115 +407,81 @@ export class Session {
    * errors (`valuation`): a failure here never hides the RFM analysis.
    */
   async computeValue(options: ValueOptions = this.valueOptions): Promise<void> {
-    const current = this.current;
-    if (!current) return;
-    const datasetId = current.loaded.datasetId;
-    const asOf = current.result.asOf;
     const settings = $state.snapshot(options) as ValueOptions;
-    const shown =
-      this.valuation?.datasetId === datasetId && this.valuation.asOf === asOf
-        ? this.valuation.result
-        : null;
-    this.valuation = { datasetId, asOf, status: 'computing', result: shown, error: null };
-    const started = performance.now();
-    const work = (async () => {
-      try {
-        const result = await this.engine.call(
-          (api) =>
-            api.value(
-              datasetId,
-              settings,
-              proxy(() => {}),
-            ),
-          { timeoutMs: timeoutFor(current.result.summary.customers * 2000) },
-        );
-        if (this.valuation?.datasetId !== datasetId || this.valuation.asOf !== asOf) return;
-        this.valueOptions = settings;
-        this.valuation = {
-          datasetId,
-          asOf,
-          status: 'ready',
-          result,
-          error: null,
-          ms: performance.now() - started,
-        };
-      } catch (e) {
-        if (this.valuation?.datasetId !== datasetId || this.valuation.asOf !== asOf) return;
-        const error =
-          e instanceof EngineError
-            ? { code: e.code, details: e.details }
-            : { code: 'engine_failed' as const, details: { message: String(e) } };
-        this.valuation = { datasetId, asOf, status: 'error', result: shown, error };
-      }
-    })();
+    const work = this.inBackground('valuation', (current) =>
+      this.engine.call(
+        (api) =>
+          api.value(
+            current.loaded.datasetId,
+            settings,
+            proxy(() => {}),
+          ),
+        { timeoutMs: timeoutFor(current.result.summary.customers * 2000) },
+      ),
+    ).then((shown) => {
+      if (shown) this.valueOptions = settings;
+    });
     this.valuing = work;
     await work;
   }
 
   /** Lifecycle stages, flows, cohorts and churn risk with the given settings. */
   async computeLifecycle(options: LifecycleOptions = this.lifecycleOptions): Promise<void> {
-    const current = this.current;
-    if (!current) return;
-    const datasetId = current.loaded.datasetId;
-    const asOf = current.result.asOf;
     const settings = $state.snapshot(options) as LifecycleOptions;
-    // What is on screen stays until its replacement is ready (or shown beside an error).
-    const shown =
-      this.lifecycle?.datasetId === datasetId && this.lifecycle.asOf === asOf
-        ? this.lifecycle.result
-        : null;
-    this.lifecycle = { datasetId, asOf, status: 'computing', result: shown, error: null };
-    const mine = () => this.lifecycle?.datasetId === datasetId && this.lifecycle.asOf === asOf;
-    const started = performance.now();
-    try {
-      const result = await this.engine.call(
-        (api) => api.lifecycle(datasetId, settings, this.scheme),
-        { timeoutMs: timeoutFor(current.loaded.rowCount * 100) },
-      );
-      if (!mine()) return;
-      this.lifecycleOptions = settings;
-      this.lifecycle = {
-        datasetId,
-        asOf,
-        status: 'ready',
-        result,
-        error: null,
-        ms: performance.now() - started,
-      };
-    } catch (e) {
-      if (!mine()) return;
-      const error =
-        e instanceof EngineError
-          ? { code: e.code, details: e.details }
-          : { code: 'engine_failed' as const, details: { message: String(e) } };
-      this.lifecycle = { datasetId, asOf, status: 'error', result: shown, error };
-    }
+    const shown = await this.inBackground('lifecycle', (current) =>
+      this.engine.call((api) => api.lifecycle(current.loaded.datasetId, settings, this.scheme), {
+        timeoutMs: timeoutFor(current.loaded.rowCount * 100),
+      }),
+    );
+    if (shown) this.lifecycleOptions = settings;
   }
 
   /** Fit on the purchases before `splitDate` and compare with what customers did after it. */
   async runHoldout(splitDate: string): Promise<void> {
-    const current = this.current;
-    if (!current) return;
-    const datasetId = current.loaded.datasetId;
-    this.holdoutCheck = { datasetId, status: 'computing', result: null, error: null };
     const options = {
       splitDate,
       unit: this.valueOptions.unit,
       purchaseModel: this.valueOptions.purchaseModel,
     };
-    try {
-      const result = await this.engine.call((api) => api.holdout(datasetId, options), {
+    await this.inBackground('holdoutCheck', (current) =>
+      this.engine.call((api) => api.holdout(current.loaded.datasetId, options), {
         timeoutMs: timeoutFor(current.result.summary.customers * 2000),
-      });
-      if (this.holdoutCheck?.datasetId === datasetId)
-        this.holdoutCheck = { datasetId, status: 'ready', result, error: null };
+      }),
+    );
+  }
+
+  /**
+   * Work on the analysis on screen whose state has its own slot, so a failure never hides the
+   * analysis: what the slot shows stays until the result replaces it (or is shown beside the
+   * error), and a result for an analysis no longer on screen is dropped. True when it was shown.
+   */
+  private async inBackground<K extends 'valuation' | 'lifecycle' | 'holdoutCheck'>(
+    slot: K,
+    work: (
+      current: Loaded & { result: AnalysisResult },
+    ) => Promise<NonNullable<Session[K]>['result']>,
+  ): Promise<boolean> {
+    const current = this.current;
+    if (!current) return false;
+    const { datasetId } = current.loaded;
+    const { asOf } = current.result;
+    type Result = NonNullable<Session[K]>['result'];
+    const slots = this as unknown as Record<K, Computation<Result> | null>;
+    const mine = () => slots[slot]?.datasetId === datasetId && slots[slot]?.asOf === asOf;
+    const shown = mine() ? (slots[slot]?.result ?? null) : null;
+    slots[slot] = { datasetId, asOf, status: 'computing', result: shown, error: null };
+    const started = performance.now();
+    try {
+      const result = await work(current);
+      if (!mine()) return false;
+      const ms = performance.now() - started;
+      slots[slot] = { datasetId, asOf, status: 'ready', result, error: null, ms };
+      return true;
     } catch (e) {
-      const error =
-        e instanceof EngineError
-          ? { code: e.code, details: e.details }
-          : { code: 'engine_failed' as const, details: { message: String(e) } };
-      if (this.holdoutCheck?.datasetId === datasetId)
-        this.holdoutCheck = { datasetId, status: 'error', result: null, error };
+      if (mine()) {
+        slots[slot] = { datasetId, asOf, status: 'error', result: shown, error: errorOf(e) };
+      }
+      return false;
     }
   }
 
@@ -695,13 +649,7 @@ export class Session {
       return;
     }
     this.status = 'error';
-    this.error =
-      e instanceof EngineError
-        ? { code: e.code, details: e.details }
-        : {
-            code: 'engine_failed',
-            details: { message: e instanceof Error ? e.message : String(e) },
-          };
+    this.error = errorOf(e);
   }
 
   /** A fresh engine has no tables: load the shown data again with the same mapping and as-of date. */

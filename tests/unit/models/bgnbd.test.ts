@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   bgnbdExpectedPurchases,
-  bgnbdExpectedPurchasesColumns,
   bgnbdExpectedRepeatPurchases,
   bgnbdProbabilityAlive,
-  bgnbdProbabilityAliveColumns,
   bgnbdProbabilityOfPurchases,
   fitBgNbd,
 } from '../../../src/models/bgnbd';
+import { expectedPurchases, probabilityAlive } from '../../../src/models/clv';
 import { simulateBgNbd } from '../../../src/models/simulate';
 import { compressRfm } from '../../../src/models/summary';
 
@@ -98,7 +97,7 @@ describe('BG/NBD predictions', () => {
       birthWindow: 12,
       holdoutLength: 39,
     });
-    const predicted = bgnbdExpectedPurchasesColumns(P, 39, sim.summary);
+    const predicted = expectedPurchases({ model: 'bgnbd', params: P }, 39, sim.summary);
     const diff = predicted.map((p, i) => (sim.holdoutPurchases[i] as number) - p);
     const d = meanAndSe(diff);
     expect(Math.abs(d.mean)).toBeLessThan(4 * d.se);
@@ -106,7 +105,7 @@ describe('BG/NBD predictions', () => {
     const idx = [...sim.summary.x.keys()].filter((i) => (sim.summary.x[i] as number) >= 3);
     const d3 = meanAndSe(idx.map((i) => diff[i] as number));
     expect(Math.abs(d3.mean)).toBeLessThan(4 * d3.se);
-    const alive = bgnbdProbabilityAliveColumns(P, sim.summary);
+    const alive = probabilityAlive({ model: 'bgnbd', params: P }, sim.summary);
     const a = meanAndSe(alive.map((p, i) => (sim.alive[i] as number) - p));
     expect(Math.abs(a.mean)).toBeLessThan(4 * a.se);
   });

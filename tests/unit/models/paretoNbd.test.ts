@@ -4,11 +4,10 @@ import {
   fitParetoNbd,
   logTailIntegral,
   paretoNbdExpectedPurchases,
-  paretoNbdExpectedPurchasesColumns,
   paretoNbdExpectedRepeatPurchases,
   paretoNbdProbabilityAlive,
-  paretoNbdProbabilityAliveColumns,
 } from '../../../src/models/paretoNbd';
+import { expectedPurchases, probabilityAlive } from '../../../src/models/clv';
 import { simulateParetoNbd } from '../../../src/models/simulate';
 import { compressRfm } from '../../../src/models/summary';
 import { integrateToInfinity } from './numeric';
@@ -124,10 +123,10 @@ describe('Pareto/NBD', () => {
       birthWindow: 12,
       holdoutLength: 39,
     });
-    const predicted = paretoNbdExpectedPurchasesColumns(P, 39, sim.summary);
+    const predicted = expectedPurchases({ model: 'paretonbd', params: P }, 39, sim.summary);
     const d = meanAndSe(predicted.map((p, i) => (sim.holdoutPurchases[i] as number) - p));
     expect(Math.abs(d.mean)).toBeLessThan(4 * d.se);
-    const alive = paretoNbdProbabilityAliveColumns(P, sim.summary);
+    const alive = probabilityAlive({ model: 'paretonbd', params: P }, sim.summary);
     const a = meanAndSe(alive.map((p, i) => (sim.alive[i] as number) - p));
     expect(Math.abs(a.mean)).toBeLessThan(4 * a.se);
   });
