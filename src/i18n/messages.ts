@@ -1,6 +1,11 @@
 import type { Locale } from './locales';
+import * as charts from './areas/charts';
+import * as explore from './areas/explore';
+import * as playbook from './areas/playbook';
+import * as segmentation from './areas/segmentation';
+import * as valueMap from './areas/valueMap';
 
-const en = {
+const core = {
   'app.title': 'ValueMap',
   'app.tagline': 'Customer value in your browser — your data never leaves this page.',
   'app.language': 'Language',
@@ -466,9 +471,19 @@ const en = {
   'lifecycle.apply': 'Apply rules',
 } as const;
 
+/** Each area of the UI keeps its messages in its own file (src/i18n/areas/); this is their union. */
+const en = {
+  ...core,
+  ...valueMap.en,
+  ...segmentation.en,
+  ...playbook.en,
+  ...charts.en,
+  ...explore.en,
+};
+
 export type MessageKey = keyof typeof en;
 
-const zh: Record<MessageKey, string> = {
+const zhCore: Record<keyof typeof core, string> = {
   'app.title': 'ValueMap 客户价值地图',
   'app.tagline': '在浏览器里分析客户价值——数据不会离开本页面。',
   'app.language': '语言',
@@ -912,6 +927,15 @@ const zh: Record<MessageKey, string> = {
   'lifecycle.period.month': '月',
   'lifecycle.period.quarter': '季度',
   'lifecycle.apply': '应用规则',
+};
+
+const zh: Record<MessageKey, string> = {
+  ...zhCore,
+  ...valueMap.zh,
+  ...segmentation.zh,
+  ...playbook.zh,
+  ...charts.zh,
+  ...explore.zh,
 };
 
 export const MESSAGES: Record<Locale, Record<MessageKey, string>> = { en, 'zh-CN': zh };

@@ -92,7 +92,7 @@ function timeoutFor(bytes: number): number {
 }
 
 /** Any failure as the code and details the UI words: an engine error as it is, else engine_failed. */
-function errorOf(e: unknown): { code: EngineErrorCode; details: ErrorDetails } {
+export function errorOf(e: unknown): { code: EngineErrorCode; details: ErrorDetails } {
   return e instanceof EngineError
     ? { code: e.code, details: e.details }
     : { code: 'engine_failed', details: { message: e instanceof Error ? e.message : String(e) } };
@@ -188,7 +188,7 @@ export class Session {
   private generation = 0;
   private staging: Promise<void> | null = null;
 
-  constructor(private readonly engine: EngineClient) {
+  constructor(readonly engine: EngineClient) {
     engine.onRestart = () => this.recoverFromRestart();
     void engine.ready.then(
       (info) => (this.engineInfo = info),

@@ -1,0 +1,4 @@
+/** Messages of the charts views; every key needs an English and a Chinese text. */
+export const en = {} as const;
+
+export const zh: Record<keyof typeof en, string> = {};
