@@ -1,5 +1,7 @@
 import { defineConfig } from 'vitest/config';
+import type { Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 // The blocking browser build of DuckDB-WASM is shipped by the package but not listed in its
@@ -8,16 +10,84 @@ const duckdbBrowserBlocking = fileURLToPath(
   new URL('./node_modules/@duckdb/duckdb-wasm/dist/duckdb-browser-blocking.mjs', import.meta.url),
 );
 
+type GlueBundle = 'eh' | 'mvp';
+
+/**
+ * The blocking build carries the emscripten JS glue of both wasm bundles (≈130 KB gzip each) though
+ * a browser only ever runs one: `duckdb-wasm-browser-blocking/eh` and `/mvp` are that same file with
+ * the other bundle's glue replaced by a stub that rejects, so a visitor downloads one glue, not two.
+ * The file is matched strictly: a DuckDB-WASM upgrade that changes its shape fails the build loudly.
+ */
+function duckdbSingleGlue(): Plugin {
+  const prefix = '\0duckdb-browser-blocking-';
+  return {
+    name: 'valuemap:duckdb-single-glue',
+    enforce: 'pre',
+    resolveId(id) {
+      const bundle = /^duckdb-wasm-browser-blocking\/(eh|mvp)$/.exec(id)?.[1];
+      return bundle ? `${prefix}${bundle}.mjs` : null;
+    },
+    load(id) {
+      if (!id.startsWith(prefix)) return null;
+      const keep = id.slice(prefix.length, -'.mjs'.length) as GlueBundle;
+      return withoutGlue(readFileSync(duckdbBrowserBlocking, 'utf8'), keep === 'eh' ? 'mvp' : 'eh');
+    },
+  };
+}
+
+/** The blocking build's source with one bundle's glue (an esbuild CommonJS wrapper) stubbed out. */
+function withoutGlue(code: string, drop: GlueBundle): string {
+  const start = /var ([\w$]+)=([\w$]+)\(\(exports,module\)=>\{"use strict";var DuckDB=/g;
+  const end =
+    'typeof exports=="object"&&typeof module=="object"?module.exports=DuckDB:typeof define=="function"&&define.amd&&define([],()=>DuckDB)});';
+  const glues = [...code.matchAll(start)].map((m) => {
+    const to = code.indexOf(end, m.index);
+    if (to < 0) throw new Error('duckdb-single-glue: end of a glue not found');
+    const text = code.slice(m.index, to + end.length);
+    // Only the eh glue uses wasm exception tags.
+    return { from: m.index, to: to + end.length, name: m[1], wrap: m[2], text };
+  });
+  const eh = glues.filter((g) => g.text.includes('WebAssembly.Tag'));
+  const mvp = glues.filter((g) => !g.text.includes('WebAssembly.Tag'));
+  const glue = (drop === 'eh' ? eh : mvp)[0];
+  if (glues.length !== 2 || eh.length !== 1 || mvp.length !== 1 || !glue) {
+    throw new Error('duckdb-single-glue: expected one eh and one mvp glue in the blocking build');
+  }
+  const stub = `var ${glue.name}=${glue.wrap}((exports,module)=>{module.exports=()=>Promise.reject(new Error("DuckDB-WASM ${drop} glue is not in this chunk"))});`;
+  return code.slice(0, glue.from) + stub + code.slice(glue.to);
+}
+
 export default defineConfig({
   // Relative base: the built app works from any sub-path of any static host.
   base: './',
-  plugins: [svelte()],
+  plugins: [svelte(), duckdbSingleGlue()],
   resolve: {
     alias: [{ find: /^duckdb-wasm-browser-blocking$/, replacement: duckdbBrowserBlocking }],
   },
   // Without the exclusion the dev server re-optimises DuckDB and reloads mid-upload.
   optimizeDeps: { exclude: ['@duckdb/duckdb-wasm', 'duckdb-wasm-browser-blocking'] },
-  worker: { format: 'es' },
+  worker: {
+    format: 'es',
+    plugins: () => [duckdbSingleGlue()],
+    // DuckDB-WASM's JS in chunks of their own: a release of the app leaves them cached, and
+    // scripts/bundle-size.mjs reports them apart from the app's code.
+    rolldownOptions: {
+      output: {
+        codeSplitting: {
+          groups: [
+            // First, or the DuckDB chunk would take Arrow in with it as its dependency.
+            {
+              name: 'apache-arrow',
+              test: /node_modules[\\/](apache-arrow|flatbuffers|tslib)[\\/]/,
+              priority: 1,
+            },
+            { name: 'duckdb-wasm-eh', test: /duckdb-browser-blocking-eh/ },
+            { name: 'duckdb-wasm-mvp', test: /duckdb-browser-blocking-mvp/ },
+          ],
+        },
+      },
+    },
+  },
   build: { target: 'es2022', chunkSizeWarningLimit: 2000 },
   test: {
     include: ['tests/unit/**/*.test.ts'],

@@ -1,6 +1,7 @@
 import { mount } from 'svelte';
 import App from './App.svelte';
 import { EngineClient } from './engine/client';
+import { isCurrency } from './i18n/format';
 import { isLocale, preferredLocale } from './i18n/locales';
 import { Session } from './state/session.svelte';
 import './app.css';
@@ -17,10 +18,15 @@ const session = new Session(engine);
 const params = new URLSearchParams(location.search);
 const lang = params.get('lang');
 session.locale = isLocale(lang) ? lang : preferredLocale(navigator.languages);
+const currency = params.get('currency');
+if (isCurrency(currency)) session.currency = currency;
 
 const target = document.getElementById('app');
 if (!target) throw new Error('#app is missing from index.html');
-mount(App, { target, props: { session } });
+// `?present` (or `?present=<slide>`) opens a shared link straight into presentation mode.
+const present = params.has('present') ? params.get('present') || 'overview' : null;
+const theme = params.get('theme') === 'dark' ? 'dark' : 'light';
+mount(App, { target, props: { session, present, theme } });
 
 // A shared link to public data (`?data=`) opens that file; otherwise a built-in sample.
 const dataUrl = params.get('data');

@@ -1,10 +1,5 @@
 import * as Comlink from 'comlink';
-import {
-  BROWSER_RUNTIME,
-  createDuckDB,
-  DuckDBFeature,
-  VoidLogger,
-} from 'duckdb-wasm-browser-blocking';
+import * as duckdbEh from 'duckdb-wasm-browser-blocking/eh';
 import ehWasm from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
 import mvpWasm from '@duckdb/duckdb-wasm/dist/duckdb-mvp.wasm?url';
 import type { ColumnMapping } from '../src/analysis/mapping';
@@ -24,6 +19,12 @@ import type {
   HoldoutResult,
   LifecycleOptions,
   LifecycleResult,
+  AttributeBreakdown,
+  ClusterOptions,
+  ClusterResult,
+  CustomerAttribute,
+  PersonaRequest,
+  PersonaResult,
 } from '../src/engine/types';
 import type { ReadOptions, SourceFile } from '../src/ingest/source';
 import { Engine } from './engine';
@@ -47,6 +48,12 @@ const firstDatasetId = generation * 1_000_000 + 1;
 function start(): Promise<EngineInfo> {
   starting ??= (async () => {
     const t0 = performance.now();
+    // Browsers without wasm exceptions fetch the mvp glue (≈130 KB gzip) only when they need it.
+    const { BROWSER_RUNTIME, createDuckDB, DuckDBFeature, VoidLogger } = (
+      await duckdbEh.getPlatformFeatures()
+    ).wasmExceptions
+      ? duckdbEh
+      : await import('duckdb-wasm-browser-blocking/mvp');
     // Only eh and mvp are bundled: the threaded build needs cross-origin isolation, which a plain
     // static host does not give, and showed no gain on 2 cores.
     const db = await createDuckDB(
@@ -119,6 +126,18 @@ const api = {
     scheme: SegmentScheme,
   ): Promise<Outcome<LifecycleResult>> =>
     toOutcome(async () => withEngine((e) => e.lifecycle(datasetId, options, scheme))),
+  customerAttributes: (datasetId: number): Promise<Outcome<CustomerAttribute[]>> =>
+    toOutcome(async () => withEngine((e) => e.customerAttributes(datasetId))),
+  attributeBreakdown: (
+    datasetId: number,
+    attribute: CustomerAttribute,
+    scheme: SegmentScheme,
+  ): Promise<Outcome<AttributeBreakdown>> =>
+    toOutcome(async () => withEngine((e) => e.attributeBreakdown(datasetId, attribute, scheme))),
+  clusters: (datasetId: number, options: ClusterOptions): Promise<Outcome<ClusterResult>> =>
+    toOutcome(async () => withEngine((e) => e.clusters(datasetId, options))),
+  personas: (datasetId: number, request: PersonaRequest): Promise<Outcome<PersonaResult>> =>
+    toOutcome(async () => withEngine((e) => e.personas(datasetId, request))),
   holdout: (datasetId: number, options: HoldoutOptions): Promise<Outcome<HoldoutResult>> =>
     toOutcome(async () => withEngine((e) => e.holdout(datasetId, options))),
   segmentView: (datasetId: number, scheme: SegmentScheme): Promise<Outcome<SegmentView>> =>
@@ -137,6 +156,10 @@ const api = {
     transferred(
       await toOutcome(async () => withEngine((e) => e.exportCustomers(datasetId, request))),
     ),
+  points: async (datasetId: number, scheme: SegmentScheme): Promise<Outcome<Uint8Array>> =>
+    transferred(await toOutcome(async () => withEngine((e) => e.points(datasetId, scheme)))),
+  setSelection: (datasetId: number, positions: Int32Array | null): Promise<Outcome<void>> =>
+    toOutcome(async () => withEngine((e) => e.setSelection(datasetId, positions))),
   statementLog: (): Promise<Outcome<StatementTiming[]>> =>
     toOutcome(async () => withEngine((e) => e.statementLog())),
   drop: (datasetId: number): Promise<Outcome<void>> =>

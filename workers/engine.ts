@@ -1,8 +1,13 @@
-import { computeHoldout } from './holdout';
-import { computeLifecycle } from './lifecycle';
-import { computeValue } from './value';
+import type { SegmentationDataset } from './segmentation';
 import type { DuckDBBindings, DuckDBDataProtocol } from 'duckdb-wasm-browser-blocking';
 import { customerPageSql, customersExportSql } from '../src/analysis/customers';
+import {
+  playbookInsertParams,
+  playbookInsertSql,
+  playbookTableSql,
+  validExportRows,
+} from '../src/analysis/playbookSql';
+import { pointsSql, selectionTableSql } from '../src/analysis/pointsSql';
 import { FIELDS, missingFields, type ColumnMapping } from '../src/analysis/mapping';
 import {
   malformedRowsSql,
@@ -62,6 +67,12 @@ import type {
   HoldoutResult,
   LifecycleOptions,
   LifecycleResult,
+  AttributeBreakdown,
+  ClusterOptions,
+  ClusterResult,
+  CustomerAttribute,
+  PersonaRequest,
+  PersonaResult,
 } from '../src/engine/types';
 import { loadCsvSql } from '../src/ingest/csv';
 import { planCombination, type LoadedPart } from '../src/ingest/combine';
@@ -123,6 +134,8 @@ interface Dataset {
   valuedAsOf: string | null;
   /** The as-of date of the stages in `lcstage_<id>`; null when none. */
   lifecycleAsOf: string | null;
+  /** Whether `sel_<id>` holds a selection made on this analysis's points. */
+  selected: boolean;
   /** The customer list joined on the customer id (`attrs_<id>`), when one was given. */
   attributes: AttributeSource | null;
 }
@@ -238,6 +251,7 @@ export class Engine {
         analysed: false,
         valuedAsOf: null,
         lifecycleAsOf: null,
+        selected: false,
         attributes: combined?.attributes ?? null,
       });
       const first = (parts[0] as LoadedPartInfo).source;
@@ -474,8 +488,11 @@ SELECT DISTINCT ON (customer_key) * FROM (
     dataset.analysed = true;
     dataset.valuedAsOf = null;
     dataset.lifecycleAsOf = null;
+    dataset.selected = false;
     this.sql.runNow(`DROP TABLE IF EXISTS ${tableName('value', datasetId)}`);
+    this.sql.runNow(`DROP TABLE IF EXISTS ${tableName('sel', datasetId)}`);
     this.sql.runNow(`DROP TABLE IF EXISTS ${tableName('lcstage', datasetId)}`);
+    this.sql.runNow(`DROP TABLE IF EXISTS ${tableName('cluster', datasetId)}`);
     const view = await this.segmentView(datasetId, options.scheme);
     return {
       datasetId,
@@ -570,6 +587,8 @@ SELECT DISTINCT ON (customer_key) * FROM (
     options: ValueOptions,
     onStage: StageListener = () => {},
   ): Promise<ValueResult> {
+    // The models load after the segments are on screen, outside the first download.
+    const { computeValue } = await import('./value');
     this.sql.beginWork();
     const dataset = this.dataset(datasetId);
     this.analysedRfm(datasetId);
@@ -596,6 +615,7 @@ SELECT DISTINCT ON (customer_key) * FROM (
     options: LifecycleOptions,
     scheme: SegmentScheme,
   ): Promise<LifecycleResult> {
+    const { computeLifecycle } = await import('./lifecycle');
     this.sql.beginWork();
     const dataset = this.dataset(datasetId);
     this.analysedRfm(datasetId);
@@ -610,8 +630,59 @@ SELECT DISTINCT ON (customer_key) * FROM (
     return result;
   }
 
+  /** Columns that can describe customers, classified (workers/segmentation.ts). */
+  async customerAttributes(datasetId: number): Promise<CustomerAttribute[]> {
+    // Segmentation (k-means, attributes, personas) loads on first use, like the models.
+    const { listAttributes } = await import('./segmentation');
+    return listAttributes(this.sql, await this.segmentationDataset(datasetId));
+  }
+
+  /** Value and RFM per group of one attribute, and the segment × group cross-tab. */
+  async attributeBreakdown(
+    datasetId: number,
+    attribute: CustomerAttribute,
+    scheme: SegmentScheme,
+  ): Promise<AttributeBreakdown> {
+    const { attributeBreakdown } = await import('./segmentation');
+    return attributeBreakdown(
+      this.sql,
+      await this.segmentationDataset(datasetId),
+      attribute,
+      scheme,
+    );
+  }
+
+  /** k-means clusters of the analysed customers; leaves `cluster_<id>` (customer_id, cluster). */
+  async clusters(datasetId: number, options: ClusterOptions): Promise<ClusterResult> {
+    const { clusterCustomers } = await import('./segmentation');
+    return clusterCustomers(this.sql, await this.segmentationDataset(datasetId), options);
+  }
+
+  /** Persona cards per segment, cluster or attribute group. */
+  async personas(datasetId: number, request: PersonaRequest): Promise<PersonaResult> {
+    const { personas } = await import('./segmentation');
+    return personas(this.sql, await this.segmentationDataset(datasetId), request);
+  }
+
+  private async segmentationDataset(datasetId: number): Promise<SegmentationDataset> {
+    this.sql.beginWork();
+    const dataset = this.dataset(datasetId);
+    this.analysedRfm(datasetId);
+    const asOf = await this.asOfOf(datasetId);
+    if (!dataset.typed) throw new EngineError('unknown_dataset', { datasetId });
+    return {
+      datasetId,
+      asOf,
+      columns: dataset.columns,
+      listColumns: dataset.attributes?.columns ?? null,
+      mapping: dataset.typed.mapping,
+      valued: dataset.valuedAsOf === asOf,
+    };
+  }
+
   /** Fit on the purchases before a split date and compare predictions with the rest. */
   async holdout(datasetId: number, options: HoldoutOptions): Promise<HoldoutResult> {
+    const { computeHoldout } = await import('./holdout');
     this.sql.beginWork();
     this.analysedRfm(datasetId);
     return computeHoldout(this.sql, datasetId, options);
@@ -676,6 +747,44 @@ SELECT DISTINCT ON (customer_key) * FROM (
     return { scheme, segments, grid };
   }
 
+  /**
+   * Every customer's scores, segment, value and stage (those computed for the analysis on screen)
+   * as Arrow IPC bytes, in customer-id order: the value map and linked charts work on these.
+   */
+  async points(datasetId: number, scheme: SegmentScheme): Promise<Uint8Array> {
+    this.sql.beginWork();
+    const dataset = this.dataset(datasetId);
+    const rfmTable = this.analysedRfm(datasetId);
+    const as_of = await this.asOfOf(datasetId);
+    return this.sql.run(
+      pointsSql({
+        rfmTable,
+        scheme,
+        valueTable: dataset.valuedAsOf === as_of ? tableName('value', datasetId) : null,
+        stageTable: dataset.lifecycleAsOf === as_of ? tableName('lcstage', datasetId) : null,
+      }),
+    );
+  }
+
+  /**
+   * The analyst's selection (positions in the points' order), kept as `sel_<id>` so the customer
+   * list and exports can filter on it; null clears it.
+   */
+  setSelection(datasetId: number, positions: Int32Array | null): void {
+    const rfmTable = this.analysedRfm(datasetId);
+    const selTable = tableName('sel', datasetId);
+    const positionsTable = tableName('selk', datasetId);
+    this.dataset(datasetId).selected = false;
+    if (positions === null) {
+      this.sql.runNow(`DROP TABLE IF EXISTS ${selTable}`);
+      return;
+    }
+    this.sql.insertColumns(positionsTable, { k: positions });
+    this.sql.runNow(selectionTableSql({ rfmTable, positionsTable, selTable }));
+    this.sql.runNow(`DROP TABLE IF EXISTS ${positionsTable}`);
+    this.dataset(datasetId).selected = true;
+  }
+
   /** One page of scored customers as Arrow IPC bytes (the caller decodes them). */
   customerPage(datasetId: number, request: CustomerPageRequest): Uint8Array {
     const rfm = this.analysedRfm(datasetId);
@@ -684,6 +793,8 @@ SELECT DISTINCT ON (customer_key) * FROM (
       scheme: request.scheme,
       sort: request.sort,
       descending: request.descending,
+      selTable:
+        request.selected && this.dataset(datasetId).selected ? tableName('sel', datasetId) : null,
     });
     return this.sql.runWithParams(sql, [
       request.segment,
@@ -704,7 +815,17 @@ SELECT DISTINCT ON (customer_key) * FROM (
     const file = `export_${datasetId}.csv`;
     // An empty registered buffer keeps the COPY in memory (Node's runtime would write to disk).
     this.db.registerFileBuffer(file, new Uint8Array(0));
+    const playbook = validExportRows(request.playbook);
+    const playbookTable = playbook.length > 0 ? tableName('playbook', datasetId) : null;
     try {
+      if (playbookTable) {
+        // The analyst's text enters DuckDB as parameters only.
+        this.sql.runNow(playbookTableSql(playbookTable));
+        this.sql.runWithParams(
+          playbookInsertSql(playbookTable, playbook.length),
+          playbookInsertParams(playbook),
+        );
+      }
       await this.sql.run(
         customersExportSql(
           this.analysedRfm(datasetId),
@@ -714,6 +835,7 @@ SELECT DISTINCT ON (customer_key) * FROM (
           this.dataset(datasetId).attributes ? tableName('attrs', datasetId) : null,
           this.dataset(datasetId).valuedAsOf ? tableName('value', datasetId) : null,
           this.dataset(datasetId).lifecycleAsOf ? tableName('lcstage', datasetId) : null,
+          playbookTable,
         ),
       );
       const csv = this.db.copyFileToBuffer(file);
@@ -723,6 +845,7 @@ SELECT DISTINCT ON (customer_key) * FROM (
       return out;
     } finally {
       this.db.dropFile(file);
+      if (playbookTable) this.sql.runNow(`DROP TABLE IF EXISTS ${playbookTable}`);
     }
   }
 
@@ -735,7 +858,8 @@ SELECT DISTINCT ON (customer_key) * FROM (
     const prefixes = [
       ...['raw', 'tx', 'totals', 'rfm', 'params', 'rejects', 'attrs'],
       ...['clvsum', 'vparams', 'vinputs', 'vpred', 'value', 'vextra', 'vcac'],
-      ...['lcrules', 'lcstage', 'lchist', 'lccohort'],
+      ...['lcrules', 'lcstage', 'lchist', 'lccohort', 'sel', 'selk'],
+      'cluster',
     ] as const;
     for (const prefix of prefixes) {
       this.sql.runNow(`DROP TABLE IF EXISTS ${tableName(prefix, id)}`);

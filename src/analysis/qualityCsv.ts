@@ -1,12 +1,12 @@
-import { csvField } from './csvText';
+import { csvText } from './csvText';
 import type { QualityReport, QualityRule, QualitySample } from '../engine/types';
 import type { Locale } from '../i18n/locales';
 import { translate, type MessageKey, type MessageParams } from '../i18n/messages';
 import { SAMPLES_PER_RULE } from './quality';
 
 /** Numbers as Excel reads them in any locale: no thousands separators, a decimal point. */
-function number(value: number | null, decimals: number): string {
-  return value === null ? '' : String(Number(value.toFixed(decimals)));
+function number(value: number | null, decimals: number): number | null {
+  return value === null ? null : Number(value.toFixed(decimals));
 }
 
 /** What the file said in each mapped column of a sample row, in mapping order. */
@@ -52,17 +52,16 @@ export function qualityReportCsv(report: QualityReport, locale: Locale): string 
     r.rule,
     t(`quality.${r.rule}`),
     t(`quality.effect.${r.effect}`),
-    String(r.rows),
+    r.rows,
     number(r.share, 6),
     number(r.amount, 2),
-    r.customers === null ? '' : String(r.customers),
+    r.customers,
     ...Array.from({ length: SAMPLES_PER_RULE }, (_, i) => {
       const sample = r.samples[i];
       return sample ? sampleText(locale, sample) : '';
     }),
   ];
-  const lines = [header, ...report.rules.map(row)].map((cells) => cells.map(csvField).join(','));
-  return `\uFEFF${lines.join('\r\n')}\r\n`;
+  return csvText(header, report.rules.map(row));
 }
 
 /** The rule counts for an export's metadata: stable keys, plain numbers, no samples. */

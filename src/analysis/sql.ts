@@ -24,7 +24,11 @@ export function tableName(
     | 'lcstage'
     | 'lchist'
     | 'lccohort'
-    | 'value',
+    | 'selk'
+    | 'sel'
+    | 'value'
+    | 'playbook'
+    | 'cluster',
   datasetId: number,
 ): string {
   if (!Number.isInteger(datasetId) || datasetId < 0)

@@ -39,7 +39,8 @@ export function drawRfmGrid(
 ): void {
   const svg = select(svgElement)
     .attr('viewBox', `0 0 ${WIDTH} ${HEIGHT}`)
-    .attr('role', 'img')
+    // A group, not an image: its cells are buttons (an image's children are presentational).
+    .attr('role', 'group')
     .attr('preserveAspectRatio', 'xMidYMid meet');
   svg.selectAll('*').remove();
   const x = scaleBand<number>()

@@ -3,6 +3,7 @@ import type { IngestPolicy } from '../analysis/policy';
 import type { QualityEffect, QualityRuleKey } from '../analysis/quality';
 import type { SegmentKey, SegmentScheme } from '../analysis/segments';
 import type { SortColumn } from '../analysis/customers';
+import type { PlaybookExportRow } from '../analysis/playbook';
 import type { ProfiledColumn } from '../ingest/profile';
 import type { DateFamily } from '../ingest/dateFormats';
 import type { FileFormat } from '../ingest/formats/detectFormat';
@@ -166,11 +167,15 @@ export interface CustomerPageRequest {
   descending: boolean;
   offset: number;
   limit: number;
+  /** Only the customers of the current selection (see Engine.setSelection). */
+  selected?: boolean;
 }
 
 export interface ExportRequest {
   scheme: SegmentScheme;
   locale: Locale;
+  /** The strategy playbook's action per segment, stage and tier, in the export's language. */
+  playbook?: PlaybookExportRow[];
 }
 
 /** Where the engine is in a long call, for the progress display. */
@@ -388,4 +393,156 @@ export interface LifecycleResult {
     }[];
   };
   crossTab: { stage: string; segment: string; customers: number; revenue: number }[];
+}
+
+// ——— Segmentation: attributes, clusters, personas (workers/segmentation.ts) ———
+
+/** A column usable as a customer attribute, classified. */
+export interface CustomerAttribute {
+  ref: AttributeRef;
+  name: string;
+  kind: import('../analysis/attributeKinds').AttributeKind;
+  family: import('../analysis/attributeKinds').AttributeFamily;
+  /** Read as numbers (age, income…): grouped in bands, usable as a clustering feature. */
+  numeric: boolean;
+  binning: import('../analysis/attributeKinds').Binning;
+  /** Scored customers with a value, and their distinct values. */
+  filled: number;
+  distinctValues: number;
+}
+
+/** One group of customers by an attribute; `order` is its key and display order. */
+export interface AttributeGroup {
+  order: number;
+  kind: import('../analysis/attributeSql').GroupKind;
+  /** The value, or the band key ('lt25', 'q1'…); null for "other" and "missing". */
+  group: string | null;
+  /** The lowest and highest number in the group (bands). */
+  lo: number | null;
+  hi: number | null;
+  customers: number;
+  customerShare: number;
+  revenue: number;
+  revenueShare: number | null;
+  /** Null until the value step ran for this analysis. */
+  historicalValue: number | null;
+  totalValue: number | null;
+  valueShare: number | null;
+  meanRecencyDays: number;
+  meanFrequency: number;
+  meanMonetary: number;
+  meanR: number;
+  meanF: number;
+  meanM: number;
+}
+
+export interface AttributeBreakdown {
+  datasetId: number;
+  asOf: string;
+  attribute: CustomerAttribute;
+  scheme: SegmentScheme;
+  valued: boolean;
+  groups: AttributeGroup[];
+  /** Customers and revenue per (group order, segment), non-empty pairs only. */
+  crossTab: { order: number; segment: SegmentKey; customers: number; revenue: number }[];
+}
+
+export interface ClusterOptions {
+  /** null: the k in 2..8 with the best silhouette. */
+  k: number | null;
+  /** Numeric attributes added to the standardised log R, F, M. */
+  attributes: CustomerAttribute[];
+}
+
+export interface ClusterProfile {
+  /** 1..k, by mean spend, highest first (the value in `cluster_<id>`). */
+  cluster: number;
+  traits: import('../analysis/clusterNames').ClusterTraits;
+  /** For clusters sharing traits, their rank among them (1, 2…); 0 otherwise. */
+  duplicate: number;
+  customers: number;
+  customerShare: number;
+  revenue: number;
+  revenueShare: number | null;
+  historicalValue: number | null;
+  totalValue: number | null;
+  valueShare: number | null;
+  meanRecencyDays: number;
+  meanFrequency: number;
+  meanMonetary: number;
+  meanR: number;
+  meanF: number;
+  meanM: number;
+  /** Means of the numeric attributes, in the options' order. */
+  attributeMeans: (number | null)[];
+  /** The centroid in standardised feature space (R, F, M, attributes). */
+  centroid: number[];
+}
+
+export interface ClusterResult {
+  datasetId: number;
+  asOf: string;
+  options: ClusterOptions;
+  k: number;
+  chosenBy: 'silhouette' | 'analyst';
+  /** Every k tried: silhouette and inertia per customer (the elbow). */
+  scores: import('../models/kmeans').KScore[];
+  customers: number;
+  /** Candidate fits were made on a sample of this many customers (null: on all). */
+  sampled: number | null;
+  clusters: ClusterProfile[];
+  valued: boolean;
+  fitMs: number;
+  totalMs: number;
+}
+
+export type PersonaBasis = 'segments' | 'clusters' | 'attribute';
+
+export interface PersonaRequest {
+  basis: PersonaBasis;
+  scheme: SegmentScheme;
+  /** The attribute whose groups are the personas (basis 'attribute'). */
+  attribute: CustomerAttribute | null;
+  /** Attributes whose dominant value each card shows. */
+  describe: CustomerAttribute[];
+  months: number;
+}
+
+export interface Persona {
+  /** Segment key, cluster number or group order, as text. */
+  key: string;
+  customers: number;
+  customerShare: number;
+  revenue: number;
+  revenueShare: number | null;
+  totalValue: number | null;
+  valueShare: number | null;
+  medianRecencyDays: number;
+  medianFrequency: number;
+  medianMonetary: number;
+  medianOrderValue: number;
+  /** Per described attribute (same order), its largest group, or null when none has a value. */
+  dominant: ({
+    kind: import('../analysis/attributeSql').GroupKind;
+    group: string | null;
+    lo: number | null;
+    hi: number | null;
+    share: number;
+    overallShare: number;
+  } | null)[];
+  products: { product: string; buyers: number; buyerShare: number; revenue: number }[];
+  /** One point per month (oldest first), zero-filled. */
+  trend: { month: string; customers: number; revenue: number }[];
+}
+
+export interface PersonaResult {
+  datasetId: number;
+  asOf: string;
+  request: PersonaRequest;
+  valued: boolean;
+  /** Whether a product column is mapped (top products shown). */
+  hasProducts: boolean;
+  personas: Persona[];
+  /** For basis 'attribute': each persona's group (by key). */
+  groups: AttributeGroup[] | null;
 }

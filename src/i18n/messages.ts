@@ -9,8 +9,10 @@ const core = {
   'app.title': 'ValueMap',
   'app.tagline': 'Customer value in your browser — your data never leaves this page.',
   'app.language': 'Language',
+  'app.currency': 'Currency',
+  'app.currency.none': '(none)',
   'app.sample': 'Sample data',
-  'app.engine': 'Engine',
+  'app.engine': 'Engine: DuckDB {version} ({bundle}), started in {ms} ms',
   'app.lastLoad': 'last load: {rows} rows in {seconds} s',
   'load.drop':
     'Drop order exports here (CSV/TSV in any encoding, Excel .xlsx, Parquet, JSON; several monthly files, plus a customer list if you have one), or',
@@ -469,6 +471,7 @@ const core = {
   'lifecycle.period.month': 'month',
   'lifecycle.period.quarter': 'quarter',
   'lifecycle.apply': 'Apply rules',
+  'lifecycle.measure': 'Measure shown',
 } as const;
 
 /** Each area of the UI keeps its messages in its own file (src/i18n/areas/); this is their union. */
@@ -487,8 +490,10 @@ const zhCore: Record<keyof typeof core, string> = {
   'app.title': 'ValueMap 客户价值地图',
   'app.tagline': '在浏览器里分析客户价值——数据不会离开本页面。',
   'app.language': '语言',
+  'app.currency': '货币',
+  'app.currency.none': '（不显示）',
   'app.sample': '示例数据',
-  'app.engine': '引擎',
+  'app.engine': '引擎：DuckDB {version}（{bundle}），启动用时 {ms} 毫秒',
   'app.lastLoad': '上次加载：{rows} 行，用时 {seconds} 秒',
   'load.drop':
     '把订单导出文件拖到这里（任意编码的 CSV/TSV、Excel .xlsx、Parquet、JSON；可同时拖入多个月的文件，以及一份客户名单），或',
@@ -507,7 +512,7 @@ const zhCore: Record<keyof typeof core, string> = {
   'format.xls': 'Excel 97–2003 工作簿',
   'format.parquet': 'Parquet',
   'format.json': 'JSON',
-  'format.ndjson': 'JSON Lines',
+  'format.ndjson': 'JSON Lines（每行一条 JSON）',
   'format.gzip': 'gzip',
   'format.zstd': 'zstd',
   'format.zip': 'zip',
@@ -927,6 +932,7 @@ const zhCore: Record<keyof typeof core, string> = {
   'lifecycle.period.month': '月',
   'lifecycle.period.quarter': '季度',
   'lifecycle.apply': '应用规则',
+  'lifecycle.measure': '显示的指标',
 };
 
 const zh: Record<MessageKey, string> = {

@@ -12,13 +12,18 @@ import { fetchBytes, urlFileName } from '../engine/readBytes';
 import type { DateFamily } from '../ingest/dateFormats';
 import type { ReadOptions, SourceFile } from '../ingest/source';
 import type { AnalysisResult, LoadedDataset, Stage } from '../engine/types';
-import { formatters } from '../i18n/format';
+import { formatters, type Currency } from '../i18n/format';
 import type { Locale } from '../i18n/locales';
 import { translate, type MessageKey, type MessageParams } from '../i18n/messages';
 import { SEGMENT_LABELS } from '../i18n/segmentLabels';
 import type { EngineInfo } from '../../workers/db.worker';
 import { download, fileStem } from './download';
-import { DEFAULT_LIFECYCLE_RULES } from '../analysis/lifecycleRules';
+import { playbook } from './playbook.svelte';
+import {
+  DEFAULT_LIFECYCLE_RULES,
+  STAGE_LABELS,
+  type LifecycleStage,
+} from '../analysis/lifecycleRules';
 import {
   DEFAULT_VALUE_OPTIONS,
   type HoldoutResult,
@@ -148,10 +153,16 @@ export class Session {
     offset: 0,
   });
   customerRows = $state<CustomerRow[]>([]);
+  /**
+   * The customers picked on the value map or a linked chart (held by the engine as `sel_<id>`):
+   * while set, the customer list shows only them. Cleared by every new analysis.
+   */
+  selectionFilter = $state<{ count: number; label: string } | null>(null);
   /** Customers in the listed segment (or all): known from the analysis, so pages need no count. */
   customerTotal = $derived.by(() => {
     const result = this.current?.result;
     if (!result) return 0;
+    if (this.selectionFilter) return this.selectionFilter.count;
     const segment = this.page.segment;
     return segment === null
       ? result.summary.customers
@@ -176,7 +187,9 @@ export class Session {
   /** Lifecycle of the analysis on screen: computed after its value (which gives P(alive)). */
   lifecycle = $state<Computation<LifecycleResult> | null>(null);
 
-  fmt = $derived(formatters(this.locale));
+  /** The currency amounts are shown in; null = plain numbers (the files do not say). */
+  currency = $state<Currency | null>(null);
+  fmt = $derived(formatters(this.locale, this.currency));
 
   /** Automation hook: the large-file benchmark turns the memory estimate off to calibrate it. */
   memoryCheck = true;
@@ -208,6 +221,10 @@ export class Session {
 
   segmentLabel = (segment: SegmentKey | null): string =>
     segment ? SEGMENT_LABELS[this.locale][segment] : '';
+
+  /** A lifecycle stage's name in the UI language (the key itself if it is not a stage). */
+  stageLabel = (stage: string): string =>
+    STAGE_LABELS[this.locale === 'zh-CN' ? 'zh' : 'en'][stage as LifecycleStage] ?? stage;
 
   sourceLabel(source: Source): string {
     if (source.kind !== 'sample') return this.t('source.file', { name: sourceName(source) });
@@ -392,6 +409,26 @@ export class Session {
     }
   }
 
+  /**
+   * List only the selected customers (positions in the points' order), or everyone again (null).
+   * The selection replaces the segment filter: a segment is one of the selections it can make.
+   */
+  async filterBySelection(
+    selection: { positions: Int32Array; label: string } | null,
+  ): Promise<void> {
+    const current = this.current;
+    if (!current) return;
+    const positions = selection?.positions ?? null;
+    await this.engine.call((api) => api.setSelection(current.loaded.datasetId, positions), {
+      timeoutMs: 30_000,
+    });
+    if (this.current !== current) return;
+    this.selectionFilter = selection
+      ? { count: selection.positions.length, label: selection.label }
+      : null;
+    await this.showPage({ segment: null });
+  }
+
   async showPage(change: Partial<Session['page']>): Promise<void> {
     this.page = { ...this.page, offset: 0, ...change };
     await this.fetchPage();
@@ -493,7 +530,11 @@ export class Session {
     await this.staging;
     const bytes = await this.engine.call(
       (api) =>
-        api.exportCustomers(current.loaded.datasetId, { scheme: this.scheme, locale: this.locale }),
+        api.exportCustomers(current.loaded.datasetId, {
+          scheme: this.scheme,
+          locale: this.locale,
+          playbook: playbook.exportRows(this.scheme, this.locale),
+        }),
       { timeoutMs: 120_000 },
     );
     download(
@@ -562,6 +603,7 @@ export class Session {
     }
     if (this.staged?.loaded.datasetId === target.loaded.datasetId) this.staged = null;
     this.current = { ...target, result };
+    this.selectionFilter = null;
     this.page = { segment: null, sort: 'monetary', descending: true, offset: 0 };
     await this.fetchPage();
     this.finish(op);
@@ -594,6 +636,7 @@ export class Session {
           scheme: this.scheme,
           limit: PAGE_SIZE,
           ...this.page,
+          selected: this.selectionFilter !== null,
         }),
       { timeoutMs: 30_000 },
     );

@@ -35,7 +35,7 @@ test('an English CSV: counts, exclusions and an export with known values', async
   await expect(page.getByTestId('customer-count')).toHaveText('6');
   await waitReady(page);
   await expect(page.getByTestId('order-count')).toHaveText('9');
-  await expect(page.getByTestId('date-range')).toHaveText('2023-12-01 – 2024-03-02');
+  await expect(page.getByTestId('date-range')).toHaveText('Dec 1, 2023 – Mar 2, 2024');
   await expect(page.getByTestId('as-of')).toHaveValue('2024-03-03');
   await expect(page.getByTestId('excluded-missing_customer_id')).toHaveAttribute('data-rows', '1');
 

@@ -1,0 +1,108 @@
+import { LIFECYCLE_STAGES } from '../analysis/lifecycleRules';
+import { segmentKeysOf } from '../analysis/segments';
+import { decodePoints, selectedPositions } from '../explore/decodePoints';
+import type { CustomerPoints, SelectionMask } from '../explore/points';
+import { errorOf, type Session } from './session.svelte';
+
+/** A selection the analyst kept under a name: a custom segment. */
+export interface CustomSegment {
+  name: string;
+  /** Positions of its customers in the points' order. */
+  positions: Int32Array;
+}
+
+const TIER_KEYS = ['high', 'mid', 'low'] as const;
+
+/**
+ * The exploring state shared by the value map, the linked charts and the customer list: every
+ * customer's point on the main thread, the current selection (cross-filter), and the selections
+ * saved as custom segments. The engine keeps a copy of the selection for the customer list.
+ */
+export class Explore {
+  points = $state.raw<CustomerPoints | null>(null);
+  loading = $state(false);
+  error = $state<ReturnType<typeof errorOf> | null>(null);
+  /** Null = nothing selected (every chart shows everyone). */
+  selection = $state.raw<SelectionMask | null>(null);
+  selectionLabel = $state('');
+  selectedCount = $state(0);
+  customSegments = $state.raw<CustomSegment[]>([]);
+  private request = 0;
+
+  constructor(private readonly session: Session) {}
+
+  /** Fetch the points of the analysis on screen (again after its value or stages arrive). */
+  async refresh(): Promise<void> {
+    const current = this.session.current;
+    if (!current) return;
+    const { datasetId } = current.loaded;
+    const mine = ++this.request;
+    this.loading = true;
+    try {
+      const bytes = await this.session.engine.call(
+        (api) => api.points(datasetId, this.session.scheme),
+        { timeoutMs: 60_000 },
+      );
+      if (mine !== this.request) return;
+      const points = decodePoints(bytes, {
+        datasetId,
+        asOf: current.result.asOf,
+        segmentKeys: segmentKeysOf(this.session.scheme),
+        tierKeys: TIER_KEYS,
+        stageKeys: LIFECYCLE_STAGES,
+      });
+      const samePeople = this.points?.datasetId === datasetId && this.points.asOf === points.asOf;
+      if (!samePeople) {
+        this.selection = null;
+        this.selectionLabel = '';
+        this.selectedCount = 0;
+        this.customSegments = [];
+      }
+      this.points = points;
+      this.error = null;
+    } catch (e) {
+      if (mine === this.request) this.error = errorOf(e);
+    } finally {
+      if (mine === this.request) this.loading = false;
+    }
+  }
+
+  /** Make `mask` the selection everywhere (null clears it); the customer list follows. */
+  async select(mask: SelectionMask | null, label = ''): Promise<void> {
+    let count = 0;
+    if (mask) for (let i = 0; i < mask.length; i++) count += mask[i]!;
+    this.selection = mask;
+    this.selectionLabel = mask ? label : '';
+    this.selectedCount = count;
+    await this.session.filterBySelection(
+      mask ? { positions: selectedPositions(mask), label } : null,
+    );
+  }
+
+  /** Keep the current selection as a custom segment. */
+  saveSelection(name: string): void {
+    const mask = this.selection;
+    const trimmed = name.trim();
+    if (!mask || !trimmed) return;
+    const others = this.customSegments.filter((s) => s.name !== trimmed);
+    this.customSegments = [...others, { name: trimmed, positions: selectedPositions(mask) }];
+  }
+
+  async showCustomSegment(segment: CustomSegment): Promise<void> {
+    const n = this.points?.n ?? 0;
+    const mask = new Uint8Array(n);
+    for (const k of segment.positions) if (k < n) mask[k] = 1;
+    await this.select(mask, segment.name);
+  }
+
+  removeCustomSegment(segment: CustomSegment): void {
+    this.customSegments = this.customSegments.filter((s) => s !== segment);
+  }
+
+  /** The customer list was cleared elsewhere (a segment was picked there): forget the mask. */
+  forgetSelection(): void {
+    this.selection = null;
+    this.selectionLabel = '';
+    this.selectedCount = 0;
+  }
+}
