@@ -1,4 +1,5 @@
 import type { SegmentationDataset } from './segmentation';
+import { tableExists } from './tables';
 import type { DuckDBBindings, DuckDBDataProtocol } from 'duckdb-wasm-browser-blocking';
 import { customerPageSql, customersExportSql } from '../src/analysis/customers';
 import {
@@ -762,8 +763,15 @@ SELECT DISTINCT ON (customer_key) * FROM (
         scheme,
         valueTable: dataset.valuedAsOf === as_of ? tableName('value', datasetId) : null,
         stageTable: dataset.lifecycleAsOf === as_of ? tableName('lcstage', datasetId) : null,
+        clusterTable: this.clusterTableOf(datasetId),
       }),
     );
+  }
+
+  /** `cluster_<id>` once the customers were clustered (workers/segmentation.ts), else null. */
+  private clusterTableOf(datasetId: number): string | null {
+    const table = tableName('cluster', datasetId);
+    return tableExists(this.sql, table) ? table : null;
   }
 
   /**
@@ -836,6 +844,7 @@ SELECT DISTINCT ON (customer_key) * FROM (
           this.dataset(datasetId).valuedAsOf ? tableName('value', datasetId) : null,
           this.dataset(datasetId).lifecycleAsOf ? tableName('lcstage', datasetId) : null,
           playbookTable,
+          this.clusterTableOf(datasetId),
         ),
       );
       const csv = this.db.copyFileToBuffer(file);

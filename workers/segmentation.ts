@@ -37,6 +37,7 @@ import type {
 } from '../src/engine/types';
 import type { ProfiledColumn } from '../src/ingest/profile';
 import { chooseK, DEFAULT_CHOOSE_K } from '../src/models/kmeans';
+import { tableExists } from './tables';
 import type { SqlRunner } from './sqlRunner';
 
 /** What segmentation reads about an analysed dataset beyond its tables' names. */
@@ -377,11 +378,7 @@ export async function clusterCustomers(
 
 /** Whether `cluster_<id>` exists (clustering ran for this analysis). */
 export function hasClusters(sql: SqlRunner, datasetId: number): boolean {
-  const [row] = sql.rowsWithParams<{ n: number }>(
-    'SELECT count(*)::INTEGER AS n FROM duckdb_tables() WHERE table_name = ?',
-    [tableName('cluster', datasetId)],
-  );
-  return (row?.n ?? 0) > 0;
+  return tableExists(sql, tableName('cluster', datasetId));
 }
 
 /**

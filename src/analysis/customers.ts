@@ -90,6 +90,8 @@ export function customersExportSql(
    * segment_action, and stage_action / tier_action when those columns exist.
    */
   playbookTable: string | null = null,
+  /** `cluster_<id>` (workers/segmentation.ts) when the customers were clustered: adds `cluster`. */
+  clusterTable: string | null = null,
 ): string {
   const segment = `r.${segmentColumn(scheme)}`;
   // One row per (kind, key) even if the table held duplicates, so no customer is repeated.
@@ -124,6 +126,7 @@ export function customersExportSql(
     playbookTable ? playbook('ps', 'segment', segment) : '',
     playbookTable && stageTable ? playbook('pl', 'stage', 'l.stage') : '',
     playbookTable && valueTable ? playbook('pt', 'tier', 'v.value_tier') : '',
+    clusterTable ? `LEFT JOIN ${clusterTable} c ON c.customer_id = r.customer_id` : '',
   ].join(' ');
   return `COPY (
   SELECT ${spreadsheetSafeSql('r.customer_id')} AS customer_id, r.first_purchase, r.last_purchase, r.recency_days, r.frequency,
@@ -131,7 +134,7 @@ export function customersExportSql(
     r.r_score, r.f_score, r.m_score, ${segmentLabelCase(segment, locale)} AS segment, r.fm_score,
     ${segment} AS segment_key${value}${
       stageTable ? ', l.stage AS lifecycle_stage, l.phase AS lifecycle_phase, l.churn_risk' : ''
-    }${actions}${attributes}
+    }${clusterTable ? ', c.cluster' : ''}${actions}${attributes}
   FROM ${rfmTable} r ${join}
   ORDER BY r.monetary DESC, r.customer_id
 ) TO ${constantLiteral(fileName)} (HEADER, DELIMITER ',', USE_TMP_FILE false)`;

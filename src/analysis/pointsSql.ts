@@ -13,6 +13,8 @@ export interface PointsOptions {
   valueTable: string | null;
   /** `lcstage_<id>` when the lifecycle step ran for it. */
   stageTable: string | null;
+  /** `cluster_<id>` when the customers were clustered (k-means). */
+  clusterTable?: string | null;
 }
 
 export function pointsSql(o: PointsOptions): string {
@@ -20,12 +22,14 @@ export function pointsSql(o: PointsOptions): string {
     ? `, v.historical_value, v.current_value, v.predicted_value, v.total_value, v.p_alive, v.value_tier`
     : '';
   const stage = o.stageTable ? ', s.stage' : '';
+  const cluster = o.clusterTable ? ', c.cluster' : '';
   return `SELECT r.customer_id, CAST(r.recency_days AS DOUBLE) AS recency_days,
   CAST(r.frequency AS DOUBLE) AS frequency, CAST(r.monetary AS DOUBLE) AS monetary,
-  r.r_score, r.f_score, r.m_score, r.${segmentColumn(o.scheme)} AS segment${value}${stage}
+  r.r_score, r.f_score, r.m_score, r.${segmentColumn(o.scheme)} AS segment${value}${stage}${cluster}
 FROM ${o.rfmTable} r
 ${o.valueTable ? `LEFT JOIN ${o.valueTable} v USING (customer_id)` : ''}
 ${o.stageTable ? `LEFT JOIN ${o.stageTable} s USING (customer_id)` : ''}
+${o.clusterTable ? `LEFT JOIN ${o.clusterTable} c USING (customer_id)` : ''}
 ORDER BY r.customer_id`;
 }
 

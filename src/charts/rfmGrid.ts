@@ -66,7 +66,10 @@ export function drawRfmGrid(
     .attr('transform', (d) => `translate(${x(d.fm) ?? 0},${y(d.r) ?? 0})`)
     .attr('tabindex', options.onSelect ? 0 : null)
     .attr('role', options.onSelect ? 'button' : null)
-    .attr('aria-label', (d) => d.description)
+    // The name starts with what the cell shows, so voice control finds the cell by what is seen.
+    .attr('aria-label', (d) =>
+      [d.label, options.formatValue(d.value), d.description].filter(Boolean).join(' · '),
+    )
     .style('cursor', options.onSelect ? 'pointer' : 'default')
     .on('click', (_, d) => options.onSelect?.(d))
     .on('keydown', (event: KeyboardEvent, d) => {

@@ -39,6 +39,21 @@ function doubles(table: Table, name: string): Float64Array {
   return out;
 }
 
+/** Clusters are numbered 1..k: code = number − 1, so codes follow the clusters' order. */
+function clusterCodes(table: Table): { codes: Int8Array; k: number } | null {
+  const column = table.getChild('cluster');
+  if (!column) return null;
+  const out = new Int8Array(table.numRows);
+  let k = 0;
+  let i = 0;
+  for (const v of column) {
+    const n = v === null ? 0 : Number(v);
+    out[i++] = n - 1;
+    if (n > k) k = n;
+  }
+  return { codes: out, k };
+}
+
 function bytes(table: Table, name: string): Uint8Array {
   return Uint8Array.from(doubles(table, name));
 }
@@ -92,6 +107,7 @@ export function decodePoints(
         })()
       : null,
     stage: stageColumn ? codes(stageColumn, meta.stageKeys) : null,
+    cluster: clusterCodes(table),
   };
 }
 

@@ -29,6 +29,8 @@ export interface CustomerPoints {
   } | null;
   /** Lifecycle stage: null until the lifecycle step has run. */
   stage: { codes: Int8Array; keys: readonly string[] } | null;
+  /** k-means cluster (code = cluster number − 1): null until the customers are clustered. */
+  cluster: { codes: Int8Array; k: number } | null;
 }
 
 /**

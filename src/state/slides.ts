@@ -158,6 +158,13 @@ export function slidesOf(session: Session, explore: Explore): Slide[] {
       chart: '[data-testid="lifecycle-cohorts"]',
       ready: life !== null,
     },
+    {
+      id: 'personas',
+      title: t('segmentation.personas.title'),
+      numbers: [],
+      chart: '[data-testid="personas"] ul.cards',
+      ready: document.querySelector('[data-testid="personas"] ul.cards') !== null,
+    },
   ];
   return slides;
 }

@@ -39,6 +39,7 @@ function points(withValue: boolean): CustomerPoints {
         }
       : null,
     stage: null,
+    cluster: null,
   };
 }
 

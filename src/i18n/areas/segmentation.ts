@@ -1,6 +1,6 @@
 /** Messages of the segmentation views; every key needs an English and a Chinese text. */
 export const en = {
-  'segmentation.title': 'Segments, clusters and personas',
+  'segmentation.title': 'Attributes, clusters and personas',
   'segmentation.computing': 'Computing…',
   'segmentation.waiting': 'Waiting for the customer values…',
   'segmentation.attributes.title': 'Customers by attribute',
@@ -114,7 +114,7 @@ export const en = {
 } as const;
 
 export const zh: Record<keyof typeof en, string> = {
-  'segmentation.title': '客户分群、聚类与画像',
+  'segmentation.title': '属性细分、聚类与客户画像',
   'segmentation.computing': '计算中…',
   'segmentation.waiting': '正在等待客户价值计算完成…',
   'segmentation.attributes.title': '按客户属性分组',
