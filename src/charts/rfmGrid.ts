@@ -66,10 +66,6 @@ export function drawRfmGrid(
     .attr('transform', (d) => `translate(${x(d.fm) ?? 0},${y(d.r) ?? 0})`)
     .attr('tabindex', options.onSelect ? 0 : null)
     .attr('role', options.onSelect ? 'button' : null)
-    // The name starts with what the cell shows, so voice control finds the cell by what is seen.
-    .attr('aria-label', (d) =>
-      [d.label, options.formatValue(d.value), d.description].filter(Boolean).join(' · '),
-    )
     .style('cursor', options.onSelect ? 'pointer' : 'default')
     .on('click', (_, d) => options.onSelect?.(d))
     .on('keydown', (event: KeyboardEvent, d) => {
@@ -78,7 +74,12 @@ export function drawRfmGrid(
         options.onSelect?.(d);
       }
     });
-  cellGroups.append('title').text((d) => d.description);
+  // The title is the tooltip and the cell's accessible name: it starts with what the cell shows.
+  cellGroups
+    .append('title')
+    .text((d) =>
+      [d.label, options.formatValue(d.value), d.description].filter(Boolean).join(' · '),
+    );
   cellGroups
     .append('rect')
     .attr('width', x.bandwidth())
@@ -87,6 +88,7 @@ export function drawRfmGrid(
     .attr('fill', (d) => (d.value > 0 ? colour(d.value) : 'var(--grid-empty, #f3f4f6)'));
   const text = cellGroups
     .append('text')
+    .attr('aria-hidden', 'true')
     .attr('x', x.bandwidth() / 2)
     .attr('text-anchor', 'middle')
     .attr('fill', (d) => (darkText(d.value) ? '#111827' : '#ffffff'))

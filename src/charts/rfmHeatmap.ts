@@ -172,6 +172,7 @@ export function createRfmHeatmap(
       .attr('fill', `url(#${id}-hatch)`);
     groups
       .append('text')
+      .attr('aria-hidden', 'true')
       .attr('x', (d) => d.size.width / 2)
       .attr('y', (d) => d.size.height / 2 + 4)
       .attr('text-anchor', 'middle')

@@ -159,12 +159,6 @@ export function createTreemap(
       .attr('transform', (d) => `translate(${d.x},${d.y})`)
       .attr('tabindex', o.onSelect ? 0 : null)
       .attr('role', o.onSelect ? 'button' : null)
-      // The name starts with the text the tile shows, so voice control finds it by what is seen.
-      .attr(
-        'aria-label',
-        (d) =>
-          `${d.tile.label} ${o.labels.share(d.share, d.selectedShare)}: ${o.labels.tile(d.tile, d.share, d.selectedShare)}`,
-      )
       .style('cursor', o.onSelect ? 'pointer' : 'default')
       .on('click', (_, d) => o.onSelect?.(d.tile.index))
       .on('keydown', (event: KeyboardEvent, d) => {
@@ -173,7 +167,13 @@ export function createTreemap(
           o.onSelect?.(d.tile.index);
         }
       });
-    groups.append('title').text((d) => o.labels.tile(d.tile, d.share, d.selectedShare));
+    // The title is the tooltip and the tile's accessible name: it starts with what the tile shows.
+    groups
+      .append('title')
+      .text(
+        (d) =>
+          `${d.tile.label} ${o.labels.share(d.share, d.selectedShare)}: ${o.labels.tile(d.tile, d.share, d.selectedShare)}`,
+      );
     groups
       .append('rect')
       .attr('width', (d) => d.width)
@@ -191,6 +191,7 @@ export function createTreemap(
     const labelled = groups.filter((d) => d.showLabel);
     const text = labelled
       .append('text')
+      .attr('aria-hidden', 'true')
       .attr('fill', (d) =>
         d.selectedShare && d.selectedShare > 0.5 ? '#ffffff' : textColour(d.colour),
       )

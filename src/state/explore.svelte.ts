@@ -29,7 +29,9 @@ export class Explore {
   customSegments = $state.raw<CustomSegment[]>([]);
   private request = 0;
 
-  constructor(private readonly session: Session) {}
+  constructor(private readonly session: Session) {
+    session.onSelectionCleared = () => this.forgetSelection();
+  }
 
   /** Fetch the points of the analysis on screen (again after its value or stages arrive). */
   async refresh(): Promise<void> {
@@ -99,8 +101,8 @@ export class Explore {
     this.customSegments = this.customSegments.filter((s) => s !== segment);
   }
 
-  /** The customer list was cleared elsewhere (a segment was picked there): forget the mask. */
-  forgetSelection(): void {
+  /** A segment drill-down replaced the selection in the customer list: forget the mask. */
+  private forgetSelection(): void {
     this.selection = null;
     this.selectionLabel = '';
     this.selectedCount = 0;

@@ -68,11 +68,13 @@ interface Loaded {
   readOptions: ReadOptions;
 }
 
-/** What to reapply when a source is loaded again (after an engine restart). */
-interface Replay {
+/** What to reapply when a source is loaded again (after an engine restart, or saved settings). */
+export interface Replay {
   mapping: ColumnMapping;
   asOf: string | null;
-  dateFamily: DateFamily;
+  dateFamily: DateFamily | null;
+  /** Value settings for the new data (its columns resolved); omitted = found again by name. */
+  value?: ValueOptions;
 }
 
 const DETECT: ReadOptions = { encoding: null, sheet: null };
@@ -194,6 +196,12 @@ export class Session {
   /** Automation hook: the large-file benchmark turns the memory estimate off to calibrate it. */
   memoryCheck = true;
 
+  /**
+   * Saved settings waiting for data (src/state/persistence.svelte.ts): asked once per load that
+   * has no replay of its own, with the columns just loaded; a replay analyses with it.
+   */
+  replayFor: ((loaded: LoadedDataset, source: Source) => Replay | null) | null = null;
+
   private operation: AbortController | null = null;
   private warmedUp = false;
   private valuing: Promise<void> | null = null;
@@ -294,6 +302,7 @@ export class Session {
       }
       const parsed = performance.now();
       const target: Loaded = { loaded, source, readOptions };
+      replay ??= this.replayFor?.(loaded, source) ?? null;
       const mapping = replay?.mapping ?? loaded.guess;
       if (!isComplete(mapping) || (readOptions !== DETECT && !replay)) {
         // Incomplete, or read again with another encoding or sheet: the analyst checks the preview.
@@ -308,6 +317,7 @@ export class Session {
         replay?.asOf ?? null,
         op,
         replay?.dateFamily ?? null,
+        replay?.value ?? null,
       );
       await tick();
       await nextFrame();
@@ -347,12 +357,16 @@ export class Session {
   }
 
   /** Analyse the staged file (or re-analyse the current one) with the analyst's mapping. */
-  async applyMapping(mapping: ColumnMapping, dateFamily: DateFamily | null = null): Promise<void> {
+  async applyMapping(
+    mapping: ColumnMapping,
+    dateFamily: DateFamily | null = null,
+    asOf: string | null = null,
+  ): Promise<void> {
     const target = this.staged ?? this.current;
     if (!target) return;
     const op = this.begin();
     try {
-      await this.analyse(target, mapping, null, op, dateFamily);
+      await this.analyse(target, mapping, asOf, op, dateFamily);
     } catch (e) {
       this.fail(e, op);
     }
@@ -429,7 +443,15 @@ export class Session {
     await this.showPage({ segment: null });
   }
 
+  /** Told when a segment drill-down replaces the selection (the explore state forgets its mask). */
+  onSelectionCleared: () => void = () => {};
+
   async showPage(change: Partial<Session['page']>): Promise<void> {
+    if (change.segment && this.selectionFilter) {
+      // A segment picked in the grid or the table replaces the selection, as it does in the list.
+      await this.filterBySelection(null);
+      this.onSelectionCleared();
+    }
     this.page = { ...this.page, offset: 0, ...change };
     await this.fetchPage();
   }
@@ -577,6 +599,8 @@ export class Session {
     op: AbortController,
     /** null: the engine keeps the reading it has (profiled, or chosen earlier). */
     dateFamily: DateFamily | null = null,
+    /** Value settings for new data; null = the current ones, value columns found by name. */
+    value: ValueOptions | null = null,
   ): Promise<{ analysedAt: number }> {
     const result = await this.engine.call(
       (api) =>
@@ -599,7 +623,7 @@ export class Session {
         target.loaded.columns.map((c) => c.name),
         target.loaded.attributes?.columns ?? null,
       );
-      this.valueOptions = { ...this.valueOptions, ...guessed, cac: [] };
+      this.valueOptions = value ?? { ...this.valueOptions, ...guessed, cac: [] };
     }
     if (this.staged?.loaded.datasetId === target.loaded.datasetId) this.staged = null;
     this.current = { ...target, result };
@@ -701,7 +725,9 @@ export class Session {
     this.staged = null; // its tables died with the engine
     if (!current) return; // still shown until the reload replaces it
     const { mapping, asOf, dateFamily } = current.result;
-    const replay = { mapping, asOf, dateFamily };
+    // The value settings too: columns and CAC entries are the analyst's, not guessed again.
+    const value = $state.snapshot(this.valueOptions) as ValueOptions;
+    const replay = { mapping, asOf, dateFamily, value };
     void this.load(current.source, replay, current.readOptions).then(() => {
       if (this.status === 'ready') this.notice = { key: 'error.engine_restarted', params: {} };
     });

@@ -63,7 +63,7 @@ export function slidesOf(session: Session, explore: Explore): Slide[] {
             ]
           : []),
       ],
-      chart: '[data-testid="value-map"]',
+      chart: '[data-testid="value-map"] .chart',
       ready: explore.points !== null,
     },
     {

@@ -70,3 +70,50 @@ for (const lang of ['en', 'zh-CN'] as const) {
     expect(serious).toEqual([]);
   });
 }
+
+test('a brush on the value map lists those customers; a selection saved as a segment comes back', async ({
+  page,
+}) => {
+  await page.goto('./?sample=retail-zh&lang=en');
+  await waitForAnalyses(page);
+  const canvas = page.getByTestId('value-map-canvas');
+  await canvas.scrollIntoViewIfNeeded();
+  const box = (await canvas.boundingBox())!;
+  // Drag across the middle of the map, as an analyst does.
+  await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.3);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.5, { steps: 8 });
+  await page.mouse.move(box.x + box.width * 0.7, box.y + box.height * 0.7, { steps: 8 });
+  await page.mouse.up();
+  const selected = page.getByTestId('value-map-selected');
+  await expect(selected).not.toHaveAttribute('data-count', '0');
+  const count = Number(await selected.getAttribute('data-count'));
+  expect(count).toBeGreaterThan(0);
+
+  // The customer list, the linked charts and the summary agree on the selection.
+  const chip = page.getByTestId('selection-chip');
+  await expect(chip).toHaveAttribute('data-count', String(count));
+  await expect(page.getByTestId('linked-selection')).toHaveAttribute(
+    'data-customers',
+    String(count),
+  );
+  await expect(page.getByTestId('selection-summary')).toHaveAttribute('data-count', String(count));
+  const rows = page.getByTestId('customer-table').locator('tbody tr');
+  await expect(rows).toHaveCount(Math.min(count, 50));
+
+  // Saved under a name, cleared, and shown again from its chip.
+  await page.getByTestId('custom-segment-name').fill('Mid-value buyers');
+  await page.getByTestId('custom-segment-save').click();
+  await page.getByTestId('selection-clear').click();
+  await expect(chip).toHaveCount(0);
+  await page
+    .getByTestId('custom-segments')
+    .getByRole('button', { name: /^Mid-value buyers/ })
+    .click();
+  await expect(chip).toHaveAttribute('data-count', String(count));
+
+  // A segment picked in the segment table replaces the selection everywhere.
+  await page.getByTestId('segment-table').locator('tbody tr button').first().click();
+  await expect(chip).toHaveCount(0);
+  await expect(page.getByTestId('selection-summary')).toHaveCount(0);
+});

@@ -91,7 +91,7 @@ test('linked charts: a segment tile selects its customers, the others show the s
   await waitReady(page);
   const treemap = page.getByTestId('treemap');
   await expect(treemap.locator('g.tile').first()).toBeVisible();
-  const tile = treemap.locator('g.tile[aria-label^="Champions "]');
+  const tile = treemap.getByRole('button', { name: /^Champions / });
   const segment =
     (await page
       .getByTestId('segment-table')

@@ -2,33 +2,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_VALUE_OPTIONS } from '../../src/engine/types';
 import type { Engine } from '../../workers/engine';
 import { startEngine, utf8 } from './helpers/engine';
+import { csvObjects } from '../setup/csv';
 
 let engine: Engine;
 beforeAll(async () => {
   engine = await startEngine();
 });
-
-/** The export parsed as the CSV it is (quoted fields may hold commas and quotes). */
-function parseCsv(bytes: Uint8Array): Record<string, string>[] {
-  const text = new TextDecoder().decode(bytes.subarray(3));
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') ((field += '"'), i++);
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') (row.push(field), (field = ''));
-    else if (c === '\n') (row.push(field), rows.push(row), (row = []), (field = ''));
-    else if (c !== '\r') field += c;
-  }
-  const [header, ...body] = rows;
-  return body.map((r) => Object.fromEntries(r.map((v, i) => [header![i], v])));
-}
 
 describe('hostile text in the customers export', () => {
   it('is written as text a spreadsheet will not run; numbers stay numbers', async () => {
@@ -52,9 +31,11 @@ describe('hostile text in the customers export', () => {
       ...DEFAULT_VALUE_OPTIONS,
       channel: { source: 'orders', column: 3 },
     });
-    const rows = parseCsv(
-      await engine.exportCustomers(loaded.datasetId, { scheme: 'rfm11', locale: 'en' }),
-    );
+    const bytes = await engine.exportCustomers(loaded.datasetId, {
+      scheme: 'rfm11',
+      locale: 'en',
+    });
+    const rows = csvObjects(new TextDecoder().decode(bytes.subarray(3)));
     const byId = Object.fromEntries(rows.map((r) => [r.customer_id, r]));
     expect(Object.keys(byId).sort()).toEqual([
       `'-negative-id`,

@@ -5,41 +5,12 @@ import { playbookInsertSql, validExportRows } from '../../src/analysis/playbookS
 import { DEFAULT_VALUE_OPTIONS } from '../../src/engine/types';
 import type { Engine } from '../../workers/engine';
 import { startEngine, utf8 } from './helpers/engine';
+import { parseCsv } from '../setup/csv';
 
 let engine: Engine;
 beforeAll(async () => {
   engine = await startEngine();
 });
-
-/** RFC 4180: quoted fields may hold commas, doubled quotes and line breaks. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else field += c;
-  }
-  if (field !== '' || row.length > 0) rows.push([...row, field]);
-  return rows;
-}
 
 function exportTable(bytes: Uint8Array): Record<string, string>[] {
   expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);

@@ -7,6 +7,7 @@ import type { DateFamily } from '../../src/ingest/dateFormats';
 import type { Engine } from '../../workers/engine';
 import { FIXTURES_DIR } from '../../scripts/generate-fixtures.mjs';
 import { startEngine } from './helpers/engine';
+import { parseCsv } from '../setup/csv';
 
 interface Expected {
   file: string;
@@ -20,36 +21,6 @@ interface Expected {
 const manifest = JSON.parse(
   readFileSync(join(FIXTURES_DIR, 'val-manifest.json'), 'utf8'),
 ) as Expected[];
-
-/** RFC 4180 records: quoted fields may hold the delimiter, quotes ("") and line breaks. */
-function parseCsv(text: string, delimiter: string): string[][] {
-  const records: string[][] = [];
-  let record: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === delimiter) {
-      record.push(field);
-      field = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      record.push(field);
-      records.push(record);
-      record = [];
-      field = '';
-    } else field += ch;
-  }
-  if (field !== '' || record.length > 0) records.push([...record, field]);
-  return records;
-}
 
 /** What the `want_*` columns of a fixture say the engine must find. */
 function answers(text: string, delimiter: string, idHeader: string) {
