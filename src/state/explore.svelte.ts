@@ -1,6 +1,6 @@
 import { LIFECYCLE_STAGES } from '../analysis/lifecycleRules';
 import { segmentKeysOf } from '../analysis/segments';
-import { decodePoints, selectedPositions } from '../explore/decodePoints';
+import { decodePoints, maskWhere, selectedPositions } from '../explore/decodePoints';
 import type { CustomerPoints, SelectionMask } from '../explore/points';
 import { errorOf, type Session } from './session.svelte';
 
@@ -79,6 +79,29 @@ export class Explore {
     await this.session.filterBySelection(
       mask ? { positions: selectedPositions(mask), label } : null,
     );
+  }
+
+  /**
+   * Drill down from a table row: select the customers whose lifecycle stage or value tier is one
+   * of `keys` (a phase is several stages). False when the points do not carry that column yet.
+   */
+  async selectCategory(
+    kind: 'stage' | 'tier',
+    keys: readonly string[],
+    label: string,
+  ): Promise<boolean> {
+    const points = this.points;
+    const column =
+      kind === 'stage'
+        ? points?.stage
+        : points?.value && { codes: points.value.tier, keys: points.value.tierKeys };
+    if (!points || !column) return false;
+    const wanted = new Set(keys.map((k) => column.keys.indexOf(k)).filter((i) => i >= 0));
+    await this.select(
+      maskWhere(points.n, (i) => wanted.has(column.codes[i]!)),
+      label,
+    );
+    return true;
   }
 
   /** Keep the current selection as a custom segment. */

@@ -116,4 +116,14 @@ test('a brush on the value map lists those customers; a selection saved as a seg
   await page.getByTestId('segment-table').locator('tbody tr button').first().click();
   await expect(chip).toHaveCount(0);
   await expect(page.getByTestId('selection-summary')).toHaveCount(0);
+
+  // A lifecycle stage and a value tier drill down to exactly their customers.
+  const loyal = page.getByTestId('lifecycle-stage-loyal');
+  const loyalCount = await loyal.getAttribute('data-customers');
+  await loyal.getByRole('button').click();
+  await expect(chip).toHaveAttribute('data-count', loyalCount!);
+  const high = page.getByTestId('value-group-high');
+  const highCount = await high.getAttribute('data-customers');
+  await high.getByRole('button').click();
+  await expect(chip).toHaveAttribute('data-count', highCount!);
 });

@@ -4,6 +4,7 @@ export const en = {
   'explore.hint':
     'Every customer is a point. Drag to select customers (or draw a lasso); the charts below, the customer list and the export follow the selection. Click a tile, bar or cell to drill down.',
   'explore.loading': 'Preparing the customers’ points…',
+  'explore.drillDown': 'List these customers',
   'explore.selection.none': 'No selection: the charts show every customer.',
   'explore.selection.fromMap': 'Value map selection',
   'explore.selection.summary':
@@ -60,6 +61,7 @@ export const zh: Record<keyof typeof en, string> = {
   'explore.hint':
     '每个点是一位客户。拖动框选客户（或画套索），下方图表、客户列表和导出都随选择联动；点击色块、柱或单元格可下钻。',
   'explore.loading': '正在准备客户数据点…',
+  'explore.drillDown': '列出这些客户',
   'explore.selection.none': '未选择：图表显示全部客户。',
   'explore.selection.fromMap': '价值地图选择',
   'explore.selection.summary':
