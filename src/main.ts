@@ -4,12 +4,29 @@ import { EngineClient } from './engine/client';
 import { isCurrency } from './i18n/format';
 import { isLocale, preferredLocale } from './i18n/locales';
 import { Session } from './state/session.svelte';
+import type { Persistence } from './state/persistence.svelte';
 import './app.css';
+import dbWorkerUrl from '../workers/db.worker.ts?worker&url';
+
+// public/csp.js writes the connect-src policy; without it connections would be unrestricted.
+if (!document.querySelector('meta[data-csp="connect"]'))
+  throw new Error('ValueMap: csp.js did not run; not starting without the connection policy');
+
+/**
+ * A worker started from its own URL runs under its response's CSP, which a static host leaves
+ * empty: it could connect anywhere. Started from a blob: URL that imports it, it inherits this
+ * page's policy (connect-src, 'wasm-unsafe-eval') instead — tests/e2e/security.spec.ts checks it.
+ */
+const dbWorkerBlob = URL.createObjectURL(
+  new Blob([`import ${JSON.stringify(new URL(dbWorkerUrl, location.href).href)};`], {
+    type: 'text/javascript',
+  }),
+);
 
 // The worker (and so the engine) starts now, while the page renders, not when a file arrives.
 const engine = new EngineClient(
   (generation) =>
-    new Worker(new URL('../workers/db.worker.ts', import.meta.url), {
+    new Worker(dbWorkerBlob, {
       type: 'module',
       name: `db-${generation}`,
     }),
@@ -26,17 +43,25 @@ if (!target) throw new Error('#app is missing from index.html');
 // `?present` (or `?present=<slide>`) opens a shared link straight into presentation mode.
 const present = params.has('present') ? params.get('present') || 'overview' : null;
 const theme = params.get('theme') === 'dark' ? 'dark' : 'light';
-mount(App, { target, props: { session, present, theme } });
-
-// A shared link to public data (`?data=`) opens that file; otherwise a built-in sample.
-const dataUrl = params.get('data');
-if (dataUrl) void session.load({ kind: 'url', url: dataUrl });
-else void session.openSample(params.get('sample'));
+// Saved work loads as its own chunk, while the engine starts (the first screen waits for the engine
+// anyway). A shared link (`?config=`, with `?data=` for a public file or `?sample=`) opens its view;
+// else the last visit's work comes back from this browser; else a built-in sample.
+const persistence = Promise.all([
+  import('./state/persistence.svelte'),
+  import('./notebook/sessionNotebook'),
+]).then(([{ Persistence }, { notebookOf }]) => {
+  const saved = new Persistence(session);
+  saved.attachNotebook(notebookOf(session));
+  if (window.valuemap) window.valuemap.persistence = saved;
+  void saved.start(params);
+  return saved;
+});
+mount(App, { target, props: { session, present, theme, persistence } });
 
 // Automation and benchmarks read engine facts from here; nothing else depends on it.
 declare global {
   interface Window {
-    valuemap?: { session: Session; engine: EngineClient };
+    valuemap?: { session: Session; engine: EngineClient; persistence?: Persistence };
   }
 }
 window.valuemap = { session, engine };

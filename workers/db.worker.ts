@@ -25,6 +25,9 @@ import type {
   CustomerAttribute,
   PersonaRequest,
   PersonaResult,
+  NotebookRunResult,
+  NotebookTable,
+  StepStatement,
 } from '../src/engine/types';
 import type { ReadOptions, SourceFile } from '../src/ingest/source';
 import { Engine } from './engine';
@@ -39,6 +42,8 @@ export interface EngineInfo {
 }
 
 let queue: EngineQueue | null = null;
+/** For cancelling a notebook run that may still wait behind other work in the queue. */
+let notebookEngine: Engine | null = null;
 let starting: Promise<EngineInfo> | null = null;
 /** Each worker of a page numbers its datasets from its own range: its name is `db-<generation>`. */
 const generation = Number(/^db-(\d+)$/.exec(self.name)?.[1] ?? '0');
@@ -66,6 +71,7 @@ function start(): Promise<EngineInfo> {
     const engine = new Engine(db, firstDatasetId);
     const { version } = await engine.init();
     queue = new EngineQueue(engine);
+    notebookEngine = engine;
     const bundle = db.getFeatureFlags() & DuckDBFeature.WASM_EXCEPTIONS ? 'eh' : 'mvp';
     return { version, bundle, startMs: Math.round(performance.now() - t0) };
   })();
@@ -134,6 +140,13 @@ const api = {
     scheme: SegmentScheme,
   ): Promise<Outcome<AttributeBreakdown>> =>
     toOutcome(async () => withEngine((e) => e.attributeBreakdown(datasetId, attribute, scheme))),
+  attributeGroupOrders: async (
+    datasetId: number,
+    attribute: CustomerAttribute,
+  ): Promise<Outcome<Uint8Array>> =>
+    transferred(
+      await toOutcome(async () => withEngine((e) => e.attributeGroupOrders(datasetId, attribute))),
+    ),
   clusters: (datasetId: number, options: ClusterOptions): Promise<Outcome<ClusterResult>> =>
     toOutcome(async () => withEngine((e) => e.clusters(datasetId, options))),
   personas: (datasetId: number, request: PersonaRequest): Promise<Outcome<PersonaResult>> =>
@@ -162,6 +175,32 @@ const api = {
     toOutcome(async () => withEngine((e) => e.setSelection(datasetId, positions))),
   statementLog: (): Promise<Outcome<StatementTiming[]>> =>
     toOutcome(async () => withEngine((e) => e.statementLog())),
+  notebookSchema: (datasetId: number, scheme: SegmentScheme): Promise<Outcome<NotebookTable[]>> =>
+    toOutcome(async () => withEngine((e) => e.notebookSchema(datasetId, scheme))),
+  notebookRun: async (
+    datasetId: number,
+    scheme: SegmentScheme,
+    sql: string,
+    maxRows: number,
+    runId: number,
+  ): Promise<Outcome<NotebookRunResult>> => {
+    const outcome = await toOutcome(async () =>
+      withEngine((e) => e.notebookRun(datasetId, scheme, sql, maxRows, runId)),
+    );
+    if (!outcome.ok || outcome.value.status !== 'ok') return outcome;
+    const bytes = transferred({ ok: true, value: outcome.value.ipc });
+    if (!bytes.ok) return outcome;
+    return Comlink.transfer({ ok: true, value: { ...outcome.value, ipc: bytes.value } }, [
+      bytes.value.buffer,
+    ]);
+  },
+  /** Outside the queue, like cancel: the run may be waiting behind other work. */
+  notebookCancel: async (runId: number): Promise<Outcome<void>> => {
+    notebookEngine?.cancelNotebookRun(runId);
+    return { ok: true, value: undefined };
+  },
+  stepStatements: (datasetId: number, steps: string[]): Promise<Outcome<StepStatement[]>> =>
+    toOutcome(async () => withEngine((e) => e.stepStatements(datasetId, steps))),
   drop: (datasetId: number): Promise<Outcome<void>> =>
     toOutcome(async () => withEngine((e) => e.drop(datasetId))),
 };

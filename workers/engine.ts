@@ -74,6 +74,9 @@ import type {
   CustomerAttribute,
   PersonaRequest,
   PersonaResult,
+  NotebookRunResult,
+  NotebookTable,
+  StepStatement,
 } from '../src/engine/types';
 import { loadCsvSql } from '../src/ingest/csv';
 import { planCombination, type LoadedPart } from '../src/ingest/combine';
@@ -153,6 +156,9 @@ export class Engine {
   /** Aborts the JavaScript steps of the current work (transcoding, conversion) on cancel. */
   private abort = new AbortController();
   private nextId: number;
+  /** The notebook run in progress, and runs cancelled before their turn (workers/notebook.ts). */
+  private notebookRunning: number | null = null;
+  private readonly cancelledRuns = new Set<number>();
 
   /** `firstId` lets a restarted engine number its datasets apart from the engine it replaces. */
   constructor(
@@ -184,6 +190,7 @@ export class Engine {
   beginWork(): void {
     if (this.abort.signal.aborted) this.abort = new AbortController();
     this.sql.beginWork();
+    this.sql.beginStep(null);
   }
 
   /** One file's bytes (tests, warm-up): the same path as a dropped file. */
@@ -436,6 +443,7 @@ SELECT DISTINCT ON (customer_key) * FROM (
     onStage: StageListener = () => {},
   ): Promise<AnalysisResult> {
     this.sql.beginWork();
+    this.sql.beginStep('analysis');
     const dataset = this.dataset(datasetId);
     this.checkMapping(dataset, mapping);
     const dateFamily = this.readDatesAs(dataset, mapping, options.dateFamily ?? null);
@@ -591,6 +599,7 @@ SELECT DISTINCT ON (customer_key) * FROM (
     // The models load after the segments are on screen, outside the first download.
     const { computeValue } = await import('./value');
     this.sql.beginWork();
+    this.sql.beginStep('value');
     const dataset = this.dataset(datasetId);
     this.analysedRfm(datasetId);
     dataset.valuedAsOf = null;
@@ -618,6 +627,7 @@ SELECT DISTINCT ON (customer_key) * FROM (
   ): Promise<LifecycleResult> {
     const { computeLifecycle } = await import('./lifecycle');
     this.sql.beginWork();
+    this.sql.beginStep('lifecycle');
     const dataset = this.dataset(datasetId);
     this.analysedRfm(datasetId);
     const as_of = await this.asOfOf(datasetId);
@@ -638,6 +648,12 @@ SELECT DISTINCT ON (customer_key) * FROM (
     return listAttributes(this.sql, await this.segmentationDataset(datasetId));
   }
 
+  /** Every customer's group of an attribute, in the points' order (workers/segmentation.ts). */
+  async attributeGroupOrders(datasetId: number, attribute: CustomerAttribute): Promise<Uint8Array> {
+    const { attributeGroupOrders } = await import('./segmentation');
+    return attributeGroupOrders(this.sql, await this.segmentationDataset(datasetId), attribute);
+  }
+
   /** Value and RFM per group of one attribute, and the segment × group cross-tab. */
   async attributeBreakdown(
     datasetId: number,
@@ -645,24 +661,83 @@ SELECT DISTINCT ON (customer_key) * FROM (
     scheme: SegmentScheme,
   ): Promise<AttributeBreakdown> {
     const { attributeBreakdown } = await import('./segmentation');
-    return attributeBreakdown(
-      this.sql,
-      await this.segmentationDataset(datasetId),
-      attribute,
-      scheme,
-    );
+    const dataset = await this.segmentationDataset(datasetId);
+    this.sql.beginStep('breakdown');
+    return attributeBreakdown(this.sql, dataset, attribute, scheme);
   }
 
   /** k-means clusters of the analysed customers; leaves `cluster_<id>` (customer_id, cluster). */
   async clusters(datasetId: number, options: ClusterOptions): Promise<ClusterResult> {
     const { clusterCustomers } = await import('./segmentation');
-    return clusterCustomers(this.sql, await this.segmentationDataset(datasetId), options);
+    const dataset = await this.segmentationDataset(datasetId);
+    this.sql.beginStep('clusters');
+    return clusterCustomers(this.sql, dataset, options);
   }
 
   /** Persona cards per segment, cluster or attribute group. */
   async personas(datasetId: number, request: PersonaRequest): Promise<PersonaResult> {
     const { personas } = await import('./segmentation');
-    return personas(this.sql, await this.segmentationDataset(datasetId), request);
+    const dataset = await this.segmentationDataset(datasetId);
+    this.sql.beginStep('personas');
+    return personas(this.sql, dataset, request);
+  }
+
+  /** The friendly views of the analysis on screen and their columns (workers/notebook.ts). */
+  async notebookSchema(datasetId: number, scheme: SegmentScheme): Promise<NotebookTable[]> {
+    // The notebook's code loads with the notebook, outside the first download.
+    const { notebookSchema } = await import('./notebook');
+    return notebookSchema(this.sql, await this.notebookContext(datasetId, scheme));
+  }
+
+  /**
+   * The analyst's own read-only SQL on the friendly views; at most `maxRows` rows come back.
+   * `runId` names the run for `cancelNotebookRun`, which may arrive while it still waits in line.
+   */
+  async notebookRun(
+    datasetId: number,
+    scheme: SegmentScheme,
+    text: string,
+    maxRows: number,
+    runId = 0,
+  ): Promise<NotebookRunResult> {
+    const { runNotebookSql } = await import('./notebook');
+    if (this.cancelledRuns.delete(runId)) throw new EngineError('cancelled');
+    this.notebookRunning = runId;
+    try {
+      return await runNotebookSql(
+        this.sql,
+        await this.notebookContext(datasetId, scheme),
+        text,
+        maxRows,
+      );
+    } finally {
+      this.notebookRunning = null;
+    }
+  }
+
+  /** Stop a notebook run: now if it runs, else when its turn comes (called outside the queue). */
+  cancelNotebookRun(runId: number): void {
+    if (this.notebookRunning === runId) this.cancel();
+    else this.cancelledRuns.add(runId);
+  }
+
+  /** What the named built-in steps ran last, for "Show SQL" (rewritten for notebook cells). */
+  async stepStatements(datasetId: number, steps: string[]): Promise<StepStatement[]> {
+    const { stepStatements } = await import('./notebook');
+    return stepStatements(this.sql, datasetId, steps);
+  }
+
+  private async notebookContext(datasetId: number, scheme: SegmentScheme) {
+    this.sql.beginWork();
+    const dataset = this.dataset(datasetId);
+    this.analysedRfm(datasetId);
+    const asOf = await this.asOfOf(datasetId);
+    return {
+      datasetId,
+      scheme,
+      valued: dataset.valuedAsOf === asOf,
+      staged: dataset.lifecycleAsOf === asOf,
+    };
   }
 
   private async segmentationDataset(datasetId: number): Promise<SegmentationDataset> {

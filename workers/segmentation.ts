@@ -217,6 +217,19 @@ async function attributeGroups(sql: SqlRunner, ds: SegmentationDataset, a: Custo
   return rows.map(groupOf);
 }
 
+/**
+ * Every customer's group of one attribute (its display order, 1-based) as Arrow IPC, in customer-id
+ * order like the value map's points: the attribute's groups become segments in every view.
+ */
+export async function attributeGroupOrders(
+  sql: SqlRunner,
+  ds: SegmentationDataset,
+  attribute: CustomerAttribute,
+): Promise<Uint8Array> {
+  const a = checkAttribute(ds, attribute);
+  return sql.run(`SELECT grp_order FROM (${groupsSqlOf(ds, a)}) ORDER BY customer_id`);
+}
+
 /** Value and RFM per group of one attribute, and the segment × group cross-tab. */
 export async function attributeBreakdown(
   sql: SqlRunner,

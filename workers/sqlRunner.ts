@@ -10,6 +10,9 @@ export interface StatementTiming {
   ms: number;
 }
 
+/** Statements a step keeps for "Show SQL" (a value step runs about a hundred). */
+const STEP_LOG_SIZE = 400;
+
 /** How long the runner works before it yields, so the worker can hear "cancel" and "ping". */
 const YIELD_EVERY_MS = 50;
 
@@ -26,6 +29,9 @@ export class SqlRunner {
   private lastYield = Date.now();
   /** The last LOG_SIZE statements run, oldest first. */
   readonly log: StatementTiming[] = [];
+  /** The statements of the last run of each named step (analysis, value, …), oldest first. */
+  readonly steps = new Map<string, StatementTiming[]>();
+  private step: string | null = null;
 
   constructor(private readonly db: DuckDBBindings) {
     this.conn = db.connect().useUnsafe((_bindings: DuckDBBindings, id: number) => id);
@@ -39,6 +45,12 @@ export class SqlRunner {
   /** Start of a cancellable unit of work: forget earlier cancel requests. */
   beginWork(): void {
     this.cancelRequested = false;
+  }
+
+  /** Tag the statements from now on as `step`'s (its earlier run is forgotten); null: untagged. */
+  beginStep(step: string | null): void {
+    this.step = step;
+    if (step !== null) this.steps.set(step, []);
   }
 
   throwIfCancelled(): void {
@@ -113,6 +125,8 @@ export class SqlRunner {
   private remember(sql: string, started: number): void {
     this.log.push({ sql, ms: performance.now() - started });
     if (this.log.length > LOG_SIZE) this.log.shift();
+    const stepLog = this.step === null ? undefined : this.steps.get(this.step);
+    if (stepLog && stepLog.length < STEP_LOG_SIZE) stepLog.push(this.log.at(-1) as StatementTiming);
   }
 
   async table(sql: string): Promise<Table> {

@@ -546,3 +546,30 @@ export interface PersonaResult {
   /** For basis 'attribute': each persona's group (by key). */
   groups: AttributeGroup[] | null;
 }
+
+/** A friendly view of the notebook (workers/notebook.ts) and its columns, for completion. */
+export interface NotebookTable {
+  name: string;
+  columns: { name: string; type: string }[];
+}
+
+/** Why a cell's SQL was not run (src/notebook/sqlGuard.ts). */
+export type NotebookRefusal = 'empty' | 'several_statements' | 'not_read_only' | 'external_access';
+
+/** A notebook cell's run: its first rows as Arrow IPC, DuckDB's error, or a refusal. */
+export type NotebookRunResult =
+  | { status: 'ok'; ipc: Uint8Array; totalRows: number; shownRows: number; ms: number }
+  | { status: 'error'; type: string; message: string; offset: number | null; ms: number }
+  | { status: 'refused'; reason: NotebookRefusal; keyword: string };
+
+/** A statement a built-in step ran (for "Show SQL"), already rewritten for a notebook cell. */
+export interface StepStatement {
+  step: string;
+  /** As the step ran it, internal table names and all. */
+  sql: string;
+  /** The same on the friendly views, ready for a cell; null when it changes a table. */
+  cellSql: string | null;
+  /** Whether it needs values the step bound at run time (`?` placeholders). */
+  parameters: boolean;
+  ms: number;
+}

@@ -111,6 +111,16 @@ export function decodePoints(
   };
 }
 
+/** An attribute's group orders (1-based, in the points' order) as codes: order − 1. */
+export function decodeGroupOrders(ipc: Uint8Array): Int8Array {
+  const column = tableFromIPC(ipc).getChild('grp_order');
+  if (!column) throw new Error('Group orders lack grp_order');
+  const out = new Int8Array(column.length);
+  let i = 0;
+  for (const v of column) out[i++] = v === null ? -1 : Number(v) - 1;
+  return out;
+}
+
 /** Positions of the selected points, for the engine (Engine.setSelection). */
 export function selectedPositions(mask: Uint8Array): Int32Array {
   let count = 0;

@@ -33,6 +33,15 @@ export interface CustomerPoints {
   cluster: { codes: Int8Array; k: number } | null;
 }
 
+/** The groups of one customer attribute (code = group order − 1), shown as segments. */
+export interface AttributeColouring {
+  /** The attribute's name, as the file wrote it. */
+  name: string;
+  codes: Int8Array;
+  /** Group labels by code. */
+  labels: readonly string[];
+}
+
 /**
  * A selection of customers: a mask over the points (1 = selected). `null` everywhere means "no
  * selection" (all customers shown), which is different from an empty selection.

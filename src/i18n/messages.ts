@@ -1,6 +1,9 @@
 import type { Locale } from './locales';
 import * as charts from './areas/charts';
 import * as explore from './areas/explore';
+import * as persist from './areas/persist';
+import * as notebook from './areas/notebook';
+import * as pipeline from './areas/pipeline';
 import * as playbook from './areas/playbook';
 import * as segmentation from './areas/segmentation';
 import * as valueMap from './areas/valueMap';
@@ -482,6 +485,9 @@ const en = {
   ...playbook.en,
   ...charts.en,
   ...explore.en,
+  ...persist.en,
+  ...notebook.en,
+  ...pipeline.en,
 };
 
 export type MessageKey = keyof typeof en;
@@ -942,6 +948,9 @@ const zh: Record<MessageKey, string> = {
   ...playbook.zh,
   ...charts.zh,
   ...explore.zh,
+  ...persist.zh,
+  ...notebook.zh,
+  ...pipeline.zh,
 };
 
 export const MESSAGES: Record<Locale, Record<MessageKey, string>> = { en, 'zh-CN': zh };

@@ -1,7 +1,13 @@
 import { LIFECYCLE_STAGES } from '../analysis/lifecycleRules';
 import { segmentKeysOf } from '../analysis/segments';
-import { decodePoints, maskWhere, selectedPositions } from '../explore/decodePoints';
-import type { CustomerPoints, SelectionMask } from '../explore/points';
+import {
+  decodeGroupOrders,
+  decodePoints,
+  maskWhere,
+  selectedPositions,
+} from '../explore/decodePoints';
+import type { AttributeColouring, CustomerPoints, SelectionMask } from '../explore/points';
+import type { CustomerAttribute } from '../engine/types';
 import { errorOf, type Session } from './session.svelte';
 
 /** A selection the analyst kept under a name: a custom segment. */
@@ -27,6 +33,8 @@ export class Explore {
   selectionLabel = $state('');
   selectedCount = $state(0);
   customSegments = $state.raw<CustomSegment[]>([]);
+  /** An attribute whose groups the value map can colour by and select (segments by attribute). */
+  attribute = $state.raw<AttributeColouring | null>(null);
   private request = 0;
 
   constructor(private readonly session: Session) {
@@ -59,6 +67,7 @@ export class Explore {
         this.selectionLabel = '';
         this.selectedCount = 0;
         this.customSegments = [];
+        this.attribute = null;
       }
       this.points = points;
       this.error = null;
@@ -67,6 +76,36 @@ export class Explore {
     } finally {
       if (mine === this.request) this.loading = false;
     }
+  }
+
+  /**
+   * Show an attribute's groups on the value map (colour and legend), e.g. 城市 or age bands: the
+   * attribute's groups become segments the analyst selects like any other.
+   */
+  async showAttribute(
+    attribute: CustomerAttribute,
+    labels: readonly string[],
+  ): Promise<AttributeColouring | null> {
+    const current = this.session.current;
+    if (!current) return null;
+    const plain = $state.snapshot(attribute) as CustomerAttribute; // a proxy cannot be posted
+    const bytes = await this.session.engine.call(
+      (api) => api.attributeGroupOrders(current.loaded.datasetId, plain),
+      { timeoutMs: 60_000 },
+    );
+    if (this.session.current !== current) return null;
+    this.attribute = { name: attribute.name, codes: decodeGroupOrders(bytes), labels };
+    return this.attribute;
+  }
+
+  /** Select the customers of one group (by code) of the attribute shown. */
+  async selectAttributeGroup(code: number, label: string): Promise<void> {
+    const attribute = this.attribute;
+    if (!attribute) return;
+    await this.select(
+      maskWhere(attribute.codes.length, (i) => attribute.codes[i] === code),
+      label,
+    );
   }
 
   /** Make `mask` the selection everywhere (null clears it); the customer list follows. */
@@ -96,9 +135,9 @@ export class Explore {
         ? points?.stage
         : points?.value && { codes: points.value.tier, keys: points.value.tierKeys };
     if (!points || !column) return false;
-    const wanted = new Set(keys.map((k) => column.keys.indexOf(k)).filter((i) => i >= 0));
+    const wanted = column.keys.map((k) => keys.includes(k));
     await this.select(
-      maskWhere(points.n, (i) => wanted.has(column.codes[i]!)),
+      maskWhere(points.n, (i) => wanted[column.codes[i]!] === true),
       label,
     );
     return true;

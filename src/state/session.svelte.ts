@@ -18,7 +18,6 @@ import { translate, type MessageKey, type MessageParams } from '../i18n/messages
 import { SEGMENT_LABELS } from '../i18n/segmentLabels';
 import type { EngineInfo } from '../../workers/db.worker';
 import { download, fileStem } from './download';
-import { playbook } from './playbook.svelte';
 import {
   DEFAULT_LIFECYCLE_RULES,
   STAGE_LABELS,
@@ -550,6 +549,8 @@ export class Session {
     // The export carries the value and lifecycle columns once they are computed.
     await this.valuing;
     await this.staging;
+    // The playbook (and its default texts) loads with its panel, not with the first screen.
+    const { playbook } = await import('./playbook.svelte');
     const bytes = await this.engine.call(
       (api) =>
         api.exportCustomers(current.loaded.datasetId, {

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chooseFile, customerCount, expect, fixture, test, waitReady } from './fixtures';
+import { crashEngine, openOrdersEn } from './fixtures';
 
 test('opens on the built-in sample, already analysed', async ({ page }) => {
   await page.goto('./');
@@ -29,10 +30,7 @@ test('an unknown sample name is explained and the default sample shown', async (
 });
 
 test('an English CSV: counts, exclusions and an export with known values', async ({ page }) => {
-  await page.goto('./');
-  await waitReady(page);
-  await chooseFile(page, fixture('orders-en.csv'));
-  await expect(page.getByTestId('customer-count')).toHaveText('6');
+  await openOrdersEn(page);
   await waitReady(page);
   await expect(page.getByTestId('order-count')).toHaveText('9');
   await expect(page.getByTestId('date-range')).toHaveText('Dec 1, 2023 – Mar 2, 2024');
@@ -121,18 +119,9 @@ test('cancel during a load keeps the previous data', async ({ page }) => {
 });
 
 test('a crashed engine is replaced and the data on screen reloaded', async ({ page }) => {
-  await page.goto('./');
+  await openOrdersEn(page);
   await waitReady(page);
-  await chooseFile(page, fixture('orders-en.csv'));
-  await expect(page.getByTestId('customer-count')).toHaveText('6');
-  await waitReady(page);
-  // What the browser does when a worker dies: an error event on the Worker object.
-  await page.evaluate(() => {
-    const engine = window.valuemap?.engine as unknown as { worker: Worker };
-    engine.worker.dispatchEvent(new ErrorEvent('error', { message: 'simulated crash' }));
-  });
-  await expect(page.getByTestId('status')).toContainText('restarted');
-  await waitReady(page);
+  await crashEngine(page);
   expect(await customerCount(page)).toBe('6');
   await expect(page.getByTestId('customer-table')).toContainText('C006');
 });

@@ -127,3 +127,25 @@ test('a brush on the value map lists those customers; a selection saved as a seg
   await high.getByRole('button').click();
   await expect(chip).toHaveAttribute('data-count', highCount!);
 });
+
+test('an attribute’s groups are segments: on the value map and drilled down to the customer list', async ({
+  page,
+}) => {
+  await page.goto('./?sample=retail-zh&lang=zh-CN');
+  await waitForAnalyses(page);
+  const groups = page.getByTestId('attribute-groups');
+  await expect(groups).toHaveAttribute('data-attribute', '城市', { timeout: 90_000 });
+  await page.getByTestId('attribute-on-map').click();
+  const colour = page.getByTestId('value-map-colour');
+  await expect(colour).toHaveValue('attribute');
+  await expect(colour.locator('option:checked')).toHaveText('属性：城市');
+
+  const first = groups.locator('tbody tr').first();
+  const customers = await first.getAttribute('data-customers');
+  const city = (await first.locator('th').innerText()).trim();
+  await first.getByRole('button').click();
+  const chip = page.getByTestId('selection-chip');
+  await expect(chip).toHaveAttribute('data-count', customers!);
+  await expect(chip).toContainText(`城市: ${city}`);
+  await expect(page.getByTestId('value-map-selected')).toHaveAttribute('data-count', customers!);
+});

@@ -42,6 +42,27 @@ export async function customerCount(page: Page): Promise<string> {
   return (await page.getByTestId('customer-count').textContent()) ?? '';
 }
 
+/** Open the app and load tests/fixtures/orders-en.csv (6 customers) through the file input. */
+export async function openOrdersEn(page: Page, url = './'): Promise<void> {
+  await page.goto(url);
+  await waitReady(page);
+  await chooseFile(page, fixture('orders-en.csv'));
+  await expect(page.getByTestId('customer-count')).toHaveText('6');
+}
+
+/**
+ * Kill the engine as the browser reports a dead worker (an error event on the Worker object) and
+ * wait until the app has replaced it and is ready again.
+ */
+export async function crashEngine(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const engine = window.valuemap?.engine as unknown as { worker: Worker };
+    engine.worker.dispatchEvent(new ErrorEvent('error', { message: 'simulated crash' }));
+  });
+  await expect(page.getByTestId('status')).toContainText('restarted');
+  await waitReady(page);
+}
+
 /** Choose files with the file input, as a user does with the "Choose a file…" button. */
 export async function chooseFile(page: Page, path: string | string[]): Promise<void> {
   await page.getByTestId('file-input').setInputFiles(path);

@@ -30,7 +30,11 @@ describe('UI messages', () => {
   it('every key used in the components exists', () => {
     const dir = new URL('../../src/components/', import.meta.url);
     const files = [
-      ...readdirSync(dir).map((f) => new URL(f, dir)),
+      // Sub-folders too (components/notebook/).
+      ...readdirSync(dir, { recursive: true })
+        .map(String)
+        .filter((f) => /\.(svelte|ts)$/.test(f))
+        .map((f) => new URL(f, dir)),
       new URL('../../src/App.svelte', import.meta.url),
     ];
     const missing: string[] = [];

@@ -1,10 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_LIFECYCLE_RULES } from '../../src/analysis/lifecycleRules';
 import { emptyDoc, exportRows, type PlaybookExportRow } from '../../src/analysis/playbook';
 import { playbookInsertSql, validExportRows } from '../../src/analysis/playbookSql';
-import { DEFAULT_VALUE_OPTIONS } from '../../src/engine/types';
 import type { Engine } from '../../workers/engine';
-import { startEngine, utf8 } from './helpers/engine';
+import { startEngine, utf8, valueAndStages } from './helpers/engine';
 import { parseCsv } from '../setup/csv';
 
 let engine: Engine;
@@ -40,18 +38,7 @@ describe('playbook actions in the customers export', () => {
   it('adds the segment, stage and tier action of every customer, as text', async () => {
     const loaded = await engine.loadCsv(utf8(orders()), 'orders.csv');
     await engine.analyse(loaded.datasetId, loaded.guess, { asOf: '2025-01-01', scheme: 'rfm11' });
-    await engine.value(loaded.datasetId, DEFAULT_VALUE_OPTIONS);
-    await engine.lifecycle(
-      loaded.datasetId,
-      {
-        rules: { ...DEFAULT_LIFECYCLE_RULES },
-        period: 'month',
-        cohortPeriod: 'month',
-        flowFrom: null,
-        flowTo: null,
-      },
-      'rfm11',
-    );
+    await valueAndStages(engine, loaded.datasetId);
 
     const doc = emptyDoc();
     doc.entries['stage:churned'] = { goal: HOSTILE_FORMULA, actions: [HOSTILE_SQL, 'b, "c"'] };

@@ -1,10 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { LIFECYCLE_STAGES, DEFAULT_LIFECYCLE_RULES } from '../../src/analysis/lifecycleRules';
+import { LIFECYCLE_STAGES } from '../../src/analysis/lifecycleRules';
 import { segmentKeysOf } from '../../src/analysis/segments';
-import { DEFAULT_VALUE_OPTIONS } from '../../src/engine/types';
-import { decodePoints, maskWhere, selectedPositions } from '../../src/explore/decodePoints';
+import {
+  decodeGroupOrders,
+  decodePoints,
+  maskWhere,
+  selectedPositions,
+} from '../../src/explore/decodePoints';
 import type { Engine } from '../../workers/engine';
-import { startEngine, utf8 } from './helpers/engine';
+import { startEngine, utf8, valueAndStages } from './helpers/engine';
 
 let engine: Engine;
 beforeAll(async () => {
@@ -46,18 +50,7 @@ describe('customer points and the selection', () => {
     expect(bare.segmentKeys.slice(0, 11)).toEqual(segmentKeysOf('rfm11'));
     for (let i = 0; i < bare.n; i++) expect(bare.segment[i]).toBeGreaterThanOrEqual(0);
 
-    await engine.value(id, DEFAULT_VALUE_OPTIONS);
-    await engine.lifecycle(
-      id,
-      {
-        rules: { ...DEFAULT_LIFECYCLE_RULES },
-        period: 'month',
-        cohortPeriod: 'month',
-        flowFrom: null,
-        flowTo: null,
-      },
-      'rfm11',
-    );
+    await valueAndStages(engine, id);
     const full = decodePoints(await engine.points(id, 'rfm11'), { datasetId: id, ...META });
     expect(full.value).not.toBeNull();
     expect(full.stage).not.toBeNull();
@@ -90,5 +83,25 @@ describe('customer points and the selection', () => {
     // Cleared, the flag lists everyone again.
     engine.setSelection(id, null);
     expect(ids(page(true))).toHaveLength(30);
+  });
+
+  it('give every customer its group of an attribute, in the points’ order', async () => {
+    const rows = ['customer_id,order_date,amount,city'];
+    const cities = ['上海', '北京', '上海', '广州', '上海', '北京'];
+    cities.forEach((city, c) => rows.push(`k${c},2024-0${c + 1}-10,${10 + c},${city}`));
+    const loaded = await engine.loadCsv(utf8(rows.join('\n')), 'cities.csv');
+    const id = loaded.datasetId;
+    await engine.analyse(id, loaded.guess, { asOf: '2025-01-01', scheme: 'rfm11' });
+    const [city] = await engine.customerAttributes(id);
+    expect(city!.name).toBe('city');
+    const codes = decodeGroupOrders(await engine.attributeGroupOrders(id, city!));
+    const breakdown = await engine.attributeBreakdown(id, city!, 'rfm11');
+    // Groups by size: 上海 (3), 北京 (2), 广州 (1); customers k0..k5 in id order.
+    expect(breakdown.groups.map((g) => [g.group, g.customers])).toEqual([
+      ['上海', 3],
+      ['北京', 2],
+      ['广州', 1],
+    ]);
+    expect([...codes]).toEqual([0, 1, 0, 2, 0, 1]);
   });
 });

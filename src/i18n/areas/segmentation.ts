@@ -49,6 +49,7 @@ export const en = {
   'segmentation.bars.revenue': 'share of revenue',
   'segmentation.bars.value': 'share of lifetime value',
   'segmentation.groups.caption': 'Customers and value by {attribute}',
+  'segmentation.groups.onMap': 'Show these groups on the value map',
   'segmentation.groups.note':
     'The 12 largest groups are shown; the rest are summed as “Other”. A customer’s value in the orders is the one on their first order.',
   'segmentation.crossTab.caption': 'Segments × {attribute}: customers (share of the group)',
@@ -163,6 +164,7 @@ export const zh: Record<keyof typeof en, string> = {
   'segmentation.bars.revenue': '销售额占比',
   'segmentation.bars.value': '生命周期价值占比',
   'segmentation.groups.caption': '按{attribute}的客户与价值',
+  'segmentation.groups.onMap': '在价值地图上显示这些分组',
   'segmentation.groups.note':
     '显示客户数最多的 12 组，其余合并为“其他”。订单中的属性取客户首笔订单上的值。',
   'segmentation.crossTab.caption': '分群 × {attribute}：客户数（占该组比例）',

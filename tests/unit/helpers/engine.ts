@@ -1,6 +1,15 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { DuckDBBindings } from 'duckdb-wasm-browser-blocking';
+import { DEFAULT_LIFECYCLE_RULES } from '../../../src/analysis/lifecycleRules';
+import type { SegmentScheme } from '../../../src/analysis/segments';
+import {
+  DEFAULT_VALUE_OPTIONS,
+  type LifecycleOptions,
+  type LifecycleResult,
+  type ValueOptions,
+  type ValueResult,
+} from '../../../src/engine/types';
 import { Engine } from '../../../workers/engine';
 import { SqlRunner } from '../../../workers/sqlRunner';
 
@@ -42,3 +51,31 @@ export async function startSql(): Promise<SqlRunner> {
 }
 
 export const utf8 = (text: string) => new TextEncoder().encode(text);
+
+/** The lifecycle panel's defaults: default rules, monthly periods, no flow picked. */
+export function defaultLifecycleOptions(): LifecycleOptions {
+  return {
+    rules: { ...DEFAULT_LIFECYCLE_RULES },
+    period: 'month',
+    cohortPeriod: 'month',
+    flowFrom: null,
+    flowTo: null,
+  };
+}
+
+/**
+ * Value, then lifecycle stages with the default options, on an analysed dataset: what the app
+ * computes after the segments, each begun as its own unit of work.
+ */
+export async function valueAndStages(
+  engine: Engine,
+  datasetId: number,
+  valueOptions: ValueOptions = DEFAULT_VALUE_OPTIONS,
+  scheme: SegmentScheme = 'rfm11',
+): Promise<{ value: ValueResult; lifecycle: LifecycleResult }> {
+  engine.beginWork();
+  const value = await engine.value(datasetId, valueOptions);
+  engine.beginWork();
+  const lifecycle = await engine.lifecycle(datasetId, defaultLifecycleOptions(), scheme);
+  return { value, lifecycle };
+}
