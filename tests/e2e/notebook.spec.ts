@@ -177,4 +177,10 @@ test('Show SQL copies a built-in step’s statement into a cell that runs', asyn
   await expect(cell.getByTestId('sql-input')).not.toContainText(/_\d+\b/);
   await cell.getByTestId('sql-run').click();
   await expect(cell.getByTestId('sql-status')).toContainText('rows', { timeout: 60_000 });
+
+  // The segments view shows the statements that scored the customers.
+  await page.getByTestId('segments-show-sql-toggle').click();
+  const scoring = page.getByTestId('segments-show-sql-statement');
+  await expect(scoring.first()).toBeVisible();
+  await expect(scoring.filter({ hasText: 'r_score' }).first()).toBeVisible();
 });
