@@ -566,7 +566,8 @@ function isUpToDate(version) {
 
 const formatSize = (bytes) => `${(bytes / 1e6).toFixed(2)} MB`;
 
-function main(argv) {
+/** Writes the samples to public/samples unless they are current (`--force` rewrites them). */
+export function generateSamples(argv = []) {
   const version = generatorVersion();
   if (!argv.includes('--force') && isUpToDate(version)) {
     console.log(
@@ -599,5 +600,5 @@ function main(argv) {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
-  main(process.argv.slice(2));
+  generateSamples(process.argv.slice(2));
 }

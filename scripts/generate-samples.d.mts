@@ -1,0 +1,1 @@
+export function generateSamples(argv?: string[]): void;
