@@ -49,6 +49,15 @@ let starting: Promise<EngineInfo> | null = null;
 const generation = Number(/^db-(\d+)$/.exec(self.name)?.[1] ?? '0');
 const firstDatasetId = generation * 1_000_000 + 1;
 
+/**
+ * The worker runs from a blob: URL (src/main.ts), against which a path such as the dev server's
+ * `/node_modules/…/duckdb-eh.wasm` means nothing: asset URLs are resolved against this module's
+ * own address instead.
+ */
+function absolute(url: string): string {
+  return new URL(url, import.meta.url).href;
+}
+
 /** The engine starts as soon as the worker does, while the page is still loading. */
 function start(): Promise<EngineInfo> {
   starting ??= (async () => {
@@ -62,7 +71,10 @@ function start(): Promise<EngineInfo> {
     // Only eh and mvp are bundled: the threaded build needs cross-origin isolation, which a plain
     // static host does not give, and showed no gain on 2 cores.
     const db = await createDuckDB(
-      { mvp: { mainModule: mvpWasm, mainWorker: '' }, eh: { mainModule: ehWasm, mainWorker: '' } },
+      {
+        mvp: { mainModule: absolute(mvpWasm), mainWorker: '' },
+        eh: { mainModule: absolute(ehWasm), mainWorker: '' },
+      },
       new VoidLogger(),
       BROWSER_RUNTIME,
     );
