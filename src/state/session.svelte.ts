@@ -466,6 +466,7 @@ export class Session {
    */
   async computeValue(options: ValueOptions = this.valueOptions): Promise<void> {
     const settings = $state.snapshot(options) as ValueOptions;
+    const generation = this.generation;
     const work = this.inBackground('valuation', (current) =>
       this.engine.call(
         (api) =>
@@ -477,7 +478,8 @@ export class Session {
         { timeoutMs: timeoutFor(current.result.summary.customers * 2000) },
       ),
     ).then((shown) => {
-      if (shown) this.valueOptions = settings;
+      // A load begun meanwhile (an import, a link) brought newer settings: keep them.
+      if (shown && this.generation === generation) this.valueOptions = settings;
     });
     this.valuing = work;
     await work;
@@ -486,12 +488,14 @@ export class Session {
   /** Lifecycle stages, flows, cohorts and churn risk with the given settings. */
   async computeLifecycle(options: LifecycleOptions = this.lifecycleOptions): Promise<void> {
     const settings = $state.snapshot(options) as LifecycleOptions;
+    const generation = this.generation;
     const shown = await this.inBackground('lifecycle', (current) =>
       this.engine.call((api) => api.lifecycle(current.loaded.datasetId, settings, this.scheme), {
         timeoutMs: timeoutFor(current.loaded.rowCount * 100),
       }),
     );
-    if (shown) this.lifecycleOptions = settings;
+    // A load begun meanwhile (an import, a link) brought newer settings: keep them.
+    if (shown && this.generation === generation) this.lifecycleOptions = settings;
   }
 
   /** Fit on the purchases before `splitDate` and compare with what customers did after it. */
