@@ -27,6 +27,7 @@ import { EngineError } from '../src/engine/errors';
 import type {
   AttributeBreakdown,
   AttributeGroup,
+  GroupFacts,
   ClusterOptions,
   ClusterProfile,
   ClusterResult,
@@ -157,12 +158,8 @@ export async function listAttributes(
   return out;
 }
 
-type RawGroup = {
-  grp_order: number;
-  grp_kind: GroupKind;
-  grp: string | null;
-  lo: number | null;
-  hi: number | null;
+/** The engine's row of what a group of customers amounts to (attribute group or cluster). */
+type RawFacts = {
   customers: number;
   customer_share: number;
   revenue: number;
@@ -178,13 +175,16 @@ type RawGroup = {
   mean_m: number;
 };
 
-function groupOf(r: RawGroup): AttributeGroup {
+type RawGroup = RawFacts & {
+  grp_order: number;
+  grp_kind: GroupKind;
+  grp: string | null;
+  lo: number | null;
+  hi: number | null;
+};
+
+function factsOf(r: RawFacts): GroupFacts {
   return {
-    order: r.grp_order,
-    kind: r.grp_kind,
-    group: r.grp,
-    lo: r.lo,
-    hi: r.hi,
     customers: r.customers,
     customerShare: r.customer_share,
     revenue: r.revenue,
@@ -199,6 +199,10 @@ function groupOf(r: RawGroup): AttributeGroup {
     meanF: r.mean_f,
     meanM: r.mean_m,
   };
+}
+
+function groupOf(r: RawGroup): AttributeGroup {
+  return { order: r.grp_order, kind: r.grp_kind, group: r.grp, lo: r.lo, hi: r.hi, ...factsOf(r) };
 }
 
 function groupsSqlOf(ds: SegmentationDataset, a: CustomerAttribute): string {
@@ -329,9 +333,7 @@ export async function clusterCustomers(
     await sql.run(
       clusterTableSql({ featuresTable: features, labelsTable: labels, outTable: t.cluster }),
     );
-    type Raw = Omit<RawGroup, 'grp_order' | 'grp_kind' | 'grp' | 'lo' | 'hi'> & {
-      cluster: number;
-    } & Record<`attr${number}`, number | null>;
+    type Raw = RawFacts & { cluster: number } & Record<`attr${number}`, number | null>;
     const profiles = await sql.rows<Raw>(
       clusterProfileSql({
         clusterTable: t.cluster,
@@ -353,19 +355,7 @@ export async function clusterCustomers(
       cluster: p.cluster,
       traits: traits[i]!,
       duplicate: duplicates[i]!,
-      customers: p.customers,
-      customerShare: p.customer_share,
-      revenue: p.revenue,
-      revenueShare: p.revenue_share,
-      historicalValue: p.historical_value,
-      totalValue: p.total_value,
-      valueShare: p.value_share,
-      meanRecencyDays: p.mean_recency_days,
-      meanFrequency: p.mean_frequency,
-      meanMonetary: p.mean_monetary,
-      meanR: p.mean_r,
-      meanF: p.mean_f,
-      meanM: p.mean_m,
+      ...factsOf(p),
       attributeMeans: attributes.map((_, j) => p[`attr${j}`] ?? null),
       centroid: centroidOf(p.cluster),
     }));

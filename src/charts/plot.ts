@@ -32,14 +32,19 @@ export type SeriesStyle = (typeof SERIES_STYLE)[keyof typeof SERIES_STYLE];
 
 const MARGIN = { top: 16, right: 16, bottom: 48, left: 64 };
 
-export function plotFrame(width = 640, height = 400): PlotFrame {
+/** The plotting area inside a chart of this size, with the shared margins or a chart's own. */
+export function plotFrame(
+  width = 640,
+  height = 400,
+  margin: { top: number; right: number; bottom: number; left: number } = MARGIN,
+): PlotFrame {
   return {
     width,
     height,
-    left: MARGIN.left,
-    right: width - MARGIN.right,
-    top: MARGIN.top,
-    bottom: height - MARGIN.bottom,
+    left: margin.left,
+    right: width - margin.right,
+    top: margin.top,
+    bottom: height - margin.bottom,
   };
 }
 

@@ -1,7 +1,7 @@
 import { scaleBand } from 'd3-scale';
 import { select } from 'd3-selection';
 import { sequential } from './palettes';
-import { prepareSvg, type PlotFrame } from './plot';
+import { plotFrame, prepareSvg, type PlotFrame } from './plot';
 
 /**
  * R score (rows, 5 at the top) × F score (columns): each cell coloured by its customers' mean
@@ -58,14 +58,7 @@ export function rfmHeatmapLayout(
 ): { frame: PlotFrame; rects: HeatmapRect[]; min: number; max: number } {
   const width = options.width ?? 480;
   const height = options.height ?? 440;
-  const frame: PlotFrame = {
-    width,
-    height,
-    left: MARGIN.left,
-    right: width - MARGIN.right,
-    top: MARGIN.top,
-    bottom: height - MARGIN.bottom,
-  };
+  const frame = plotFrame(width, height, MARGIN);
   const x = scaleBand<number>().domain(SCORES).range([frame.left, frame.right]).padding(0.05);
   const y = scaleBand<number>()
     .domain([...SCORES].reverse())

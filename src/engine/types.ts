@@ -412,14 +412,8 @@ export interface CustomerAttribute {
 }
 
 /** One group of customers by an attribute; `order` is its key and display order. */
-export interface AttributeGroup {
-  order: number;
-  kind: import('../analysis/attributeSql').GroupKind;
-  /** The value, or the band key ('lt25', 'q1'…); null for "other" and "missing". */
-  group: string | null;
-  /** The lowest and highest number in the group (bands). */
-  lo: number | null;
-  hi: number | null;
+/** What a group of customers (an attribute's group, a cluster) amounts to. */
+export interface GroupFacts {
   customers: number;
   customerShare: number;
   revenue: number;
@@ -434,6 +428,16 @@ export interface AttributeGroup {
   meanR: number;
   meanF: number;
   meanM: number;
+}
+
+export interface AttributeGroup extends GroupFacts {
+  order: number;
+  kind: import('../analysis/attributeSql').GroupKind;
+  /** The value, or the band key ('lt25', 'q1'…); null for "other" and "missing". */
+  group: string | null;
+  /** The lowest and highest number in the group (bands). */
+  lo: number | null;
+  hi: number | null;
 }
 
 export interface AttributeBreakdown {
@@ -454,25 +458,12 @@ export interface ClusterOptions {
   attributes: CustomerAttribute[];
 }
 
-export interface ClusterProfile {
+export interface ClusterProfile extends GroupFacts {
   /** 1..k, by mean spend, highest first (the value in `cluster_<id>`). */
   cluster: number;
   traits: import('../analysis/clusterNames').ClusterTraits;
   /** For clusters sharing traits, their rank among them (1, 2…); 0 otherwise. */
   duplicate: number;
-  customers: number;
-  customerShare: number;
-  revenue: number;
-  revenueShare: number | null;
-  historicalValue: number | null;
-  totalValue: number | null;
-  valueShare: number | null;
-  meanRecencyDays: number;
-  meanFrequency: number;
-  meanMonetary: number;
-  meanR: number;
-  meanF: number;
-  meanM: number;
   /** Means of the numeric attributes, in the options' order. */
   attributeMeans: (number | null)[];
   /** The centroid in standardised feature space (R, F, M, attributes). */

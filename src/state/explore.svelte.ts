@@ -31,7 +31,6 @@ export class Explore {
   /** Null = nothing selected (every chart shows everyone). */
   selection = $state.raw<SelectionMask | null>(null);
   selectionLabel = $state('');
-  selectedCount = $state(0);
   customSegments = $state.raw<CustomSegment[]>([]);
   /** An attribute whose groups the value map can colour by and select (segments by attribute). */
   attribute = $state.raw<AttributeColouring | null>(null);
@@ -65,7 +64,6 @@ export class Explore {
       if (!samePeople) {
         this.selection = null;
         this.selectionLabel = '';
-        this.selectedCount = 0;
         this.customSegments = [];
         this.attribute = null;
       }
@@ -110,11 +108,8 @@ export class Explore {
 
   /** Make `mask` the selection everywhere (null clears it); the customer list follows. */
   async select(mask: SelectionMask | null, label = ''): Promise<void> {
-    let count = 0;
-    if (mask) for (let i = 0; i < mask.length; i++) count += mask[i]!;
     this.selection = mask;
     this.selectionLabel = mask ? label : '';
-    this.selectedCount = count;
     await this.session.filterBySelection(
       mask ? { positions: selectedPositions(mask), label } : null,
     );
@@ -167,6 +162,5 @@ export class Explore {
   private forgetSelection(): void {
     this.selection = null;
     this.selectionLabel = '';
-    this.selectedCount = 0;
   }
 }
