@@ -4,7 +4,8 @@
  * probability p ~ Beta(a, b). Time is in the unit of the summary (weeks for CDNOW).
  */
 import { betaln, digamma, gammaln, hyp2f1 } from './special';
-import { maximiseLikelihood, type MleOptions, type MleResult } from './mle';
+import { maximiseLikelihoodSteps, type MleOptions, type MleResult } from './mle';
+import { runToEnd, type Steps } from './steps';
 import { validateRfm, type CompressedRfm, type Rfm } from './summary';
 
 export interface BgNbdParams {
@@ -239,13 +240,21 @@ export function fitBgNbd(
   data: CompressedRfm,
   options: MleOptions & { startParams?: BgNbdParams[] } = {},
 ): BgNbdFit {
+  return runToEnd(fitBgNbdSteps(data, options));
+}
+
+/** `fitBgNbd` as steps (pauses and progress reports; see steps.ts). */
+export function* fitBgNbdSteps(
+  data: CompressedRfm,
+  options: MleOptions & { startParams?: BgNbdParams[] } = {},
+): Steps<BgNbdFit> {
   const problem = validateRfm(data);
   if (problem !== null) throw new RangeError(`fitBgNbd: ${problem}`);
   const starts = (options.startParams ?? bgnbdStarts(data)).map(toArray);
-  const res = maximiseLikelihood(
+  const res = yield* maximiseLikelihoodSteps(
     { n: data.customers, logLikelihood: (p, g) => bgnbdLogLikelihoodArray(p, data, g) },
     starts,
-    options,
+    { task: 'bgnbd', ...options },
   );
   return {
     ...res,
@@ -290,15 +299,27 @@ function aroundAEqualsOne(a: number, f: (a: number) => number): number {
  */
 export function bgnbdExpectedPurchases(p: BgNbdParams, t: number, c: Rfm): number {
   if (t <= 0) return 0;
+  return bgnbdExpectedPurchasesIfAlive(p, t, c.x, c.T) * bgnbdProbabilityAlive(p, c);
+}
+
+/**
+ * E[Y(t) | x, T, alive at T]: the factor of `bgnbdExpectedPurchases` that does not depend on tₓ,
+ * so predictions for many customers compute it once per distinct (x, T).
+ */
+export function bgnbdExpectedPurchasesIfAlive(
+  p: BgNbdParams,
+  t: number,
+  x: number,
+  T: number,
+): number {
+  if (t <= 0) return 0;
   const { r, alpha, b } = p;
-  const { x, T } = c;
   const z = t / (alpha + T + t);
   const pow = Math.exp((r + x) * Math.log((alpha + T) / (alpha + T + t)));
-  const unconditional = aroundAEqualsOne(p.a, (a) => {
+  return aroundAEqualsOne(p.a, (a) => {
     const lead = (a + b + x - 1) / (a - 1);
     return lead * (1 - pow * hyp2f1(r + x, b + x, a + b + x - 1, z));
   });
-  return unconditional * bgnbdProbabilityAlive(p, c);
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import {
   bgnbdExpectedPurchases,
+  bgnbdExpectedPurchasesIfAlive,
   bgnbdExpectedRepeatPurchases,
   bgnbdProbabilityAlive,
   type BgNbdFit,
@@ -17,8 +18,10 @@ import {
   type ParetoNbdFit,
   type ParetoNbdParams,
 } from './paretoNbd';
+import type { Steps } from './steps';
 import {
   daysPerUnit,
+  type CompressedRfm,
   type Rfm,
   type RfmColumns,
   type SummaryColumns,
@@ -37,6 +40,102 @@ function conditional(m: PurchaseModel, t: number, c: Rfm): number {
   return m.model === 'bgnbd'
     ? bgnbdExpectedPurchases(m.params, t, c)
     : paretoNbdExpectedPurchases(m.params, t, c);
+}
+
+/**
+ * E[Y(t) | x, T, alive at T]: what a customer still alive would buy in the next t. Both models
+ * factor E[Y(t) | x, tₓ, T] into this and P(alive), so it is computed once per distinct (x, T).
+ * (A Pareto/NBD customer whose last purchase is at T cannot have died before T: P(alive) = 1.)
+ */
+export function expectedPurchasesIfAlive(m: PurchaseModel, t: number, x: number, T: number) {
+  return m.model === 'bgnbd'
+    ? bgnbdExpectedPurchasesIfAlive(m.params, t, x, T)
+    : paretoNbdExpectedPurchases(m.params, t, { x, tx: T, T });
+}
+
+/** Per compressed row: P(alive), expected purchases over the horizon, and their discounted sum. */
+export interface RowPredictions {
+  pAlive: Float64Array;
+  purchases: Float64Array;
+  /** Σₖ (E[Y(k months)] − E[Y(k−1 months)]) / (1+d)ᵏ: CLV per unit of spend and margin. */
+  discountedPurchases: Float64Array;
+}
+
+/** Rows between pauses: each costs a P(alive), each (x, T) pair a dozen expectations. */
+const ROWS_PER_PAUSE = 4000;
+const PAIRS_PER_PAUSE = 400;
+
+/**
+ * Predictions for every row of a compressed summary, as steps: P(alive) per row, and the
+ * alive-conditional expectations once per distinct (x, T) (far fewer than rows on real data).
+ * `horizon` is in model periods; the discounted sum runs over `months` monthly steps as
+ * `customerLifetimeValue` does.
+ */
+export function* predictionsSteps(
+  m: PurchaseModel,
+  rows: CompressedRfm,
+  o: { horizon: number; unit: TimeUnit; months: number; monthlyDiscountRate: number },
+): Steps<RowPredictions> {
+  const n = rows.x.length;
+  const pAlive = new Float64Array(n);
+  for (let start = 0; start < n; start += ROWS_PER_PAUSE) {
+    const end = Math.min(n, start + ROWS_PER_PAUSE);
+    for (let i = start; i < end; i++) {
+      const c = rowAt(rows, i);
+      pAlive[i] =
+        m.model === 'bgnbd'
+          ? bgnbdProbabilityAlive(m.params, c)
+          : paretoNbdProbabilityAlive(m.params, c);
+    }
+    yield { task: 'predict', done: end, total: n };
+  }
+  // Distinct (x, T) pairs; nested maps with number keys are exact on floats and fast.
+  const pairs = new Map<number, Map<number, number>>();
+  const pairOf = new Int32Array(n);
+  const pairX: number[] = [];
+  const pairT: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const x = rows.x[i] as number;
+    const T = rows.T[i] as number;
+    let byT = pairs.get(x);
+    if (!byT) pairs.set(x, (byT = new Map()));
+    let k = byT.get(T);
+    if (k === undefined) {
+      k = pairX.length;
+      byT.set(T, k);
+      pairX.push(x);
+      pairT.push(T);
+    }
+    pairOf[i] = k;
+  }
+  const step = periodsPerMonth(o.unit);
+  const pairPurchases = new Float64Array(pairX.length);
+  const pairDiscounted = new Float64Array(pairX.length);
+  for (let start = 0; start < pairX.length; start += PAIRS_PER_PAUSE) {
+    const end = Math.min(pairX.length, start + PAIRS_PER_PAUSE);
+    for (let k = start; k < end; k++) {
+      const x = pairX[k] as number;
+      const T = pairT[k] as number;
+      pairPurchases[k] = expectedPurchasesIfAlive(m, o.horizon, x, T);
+      let previous = 0;
+      let value = 0;
+      for (let month = 1; month <= o.months; month++) {
+        const cumulative = expectedPurchasesIfAlive(m, month * step, x, T);
+        value += (cumulative - previous) / Math.pow(1 + o.monthlyDiscountRate, month);
+        previous = cumulative;
+      }
+      pairDiscounted[k] = value;
+    }
+    yield;
+  }
+  const purchases = new Float64Array(n);
+  const discountedPurchases = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const k = pairOf[i] as number;
+    purchases[i] = (pAlive[i] as number) * (pairPurchases[k] as number);
+    discountedPurchases[i] = (pAlive[i] as number) * (pairDiscounted[k] as number);
+  }
+  return { pAlive, purchases, discountedPurchases };
 }
 
 /** E[purchases in (T, T + t] | history] per customer, under either model. */

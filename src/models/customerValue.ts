@@ -3,20 +3,24 @@
  * the spend model, choose, predict, or fall back to the labelled heuristic when the data cannot
  * support a model. Pure; runs in the worker.
  */
-import { fitBgNbd, type BgNbdFit } from './bgnbd';
+import { fitBgNbdSteps, type BgNbdFit } from './bgnbd';
 import {
-  customerLifetimeValue,
-  expectedPurchases,
   heuristicClv,
   modelChoice,
   periodsPerMonth,
-  probabilityAlive,
+  predictionsSteps,
   type ChoiceCriterion,
   type ModelChoice,
   type PurchaseModel,
 } from './clv';
-import { fitGammaGamma, gammaGammaExpectedSpendColumns, type GammaGammaFit } from './gammaGamma';
-import { fitParetoNbd, type ParetoNbdFit } from './paretoNbd';
+import {
+  fitGammaGammaSteps,
+  gammaGammaExpectedSpendColumns,
+  type GammaGammaFit,
+} from './gammaGamma';
+import type { FitStop } from './mle';
+import { fitParetoNbdSteps, type ParetoNbdFit } from './paretoNbd';
+import { runToEnd, type Steps } from './steps';
 import {
   compressRfm,
   daysPerUnit,
@@ -37,6 +41,17 @@ export interface ValueModelOptions {
   purchaseModel: 'auto' | 'bgnbd' | 'paretonbd';
   criterion: ChoiceCriterion;
 }
+
+/**
+ * What each fit may spend: an iteration limit per start and a wall-clock budget for the whole fit.
+ * A fit that reaches either stops and the value step goes on without it.
+ */
+export interface FitBudget {
+  maxIterations: number;
+  ms: number;
+}
+
+export const DEFAULT_FIT_BUDGET: FitBudget = { maxIterations: 300, ms: 3000 };
 
 export const DEFAULT_VALUE_MODEL_OPTIONS: ValueModelOptions = {
   unit: 'weeks',
@@ -63,7 +78,15 @@ export type ModelProblem =
   | { reason: 'too_few_customers'; have: number; need: number }
   | { reason: 'too_few_repeat_customers'; have: number; need: number }
   | { reason: 'history_too_short'; haveDays: number; needDays: number }
-  | { reason: 'no_convergence'; model: 'bgnbd' | 'paretonbd' | 'gammagamma'; message: string };
+  | {
+      reason: 'no_convergence';
+      model: 'bgnbd' | 'paretonbd' | 'gammagamma';
+      /** Why the fit was not used; null when it threw (the message says what happened). */
+      stop: FitStop | null;
+      /** The parameter that ran to 0 or ∞ (stop.kind 'bound'), by name. */
+      param: string | null;
+      message: string;
+    };
 
 /** A fit as plain data for the UI: parameters with standard errors, and fit statistics. */
 export interface FitReport {
@@ -73,6 +96,7 @@ export interface FitReport {
   logLikelihood: number;
   n: number;
   converged: boolean;
+  stop: FitStop;
   iterations: number;
   message: string;
   ms: number;
@@ -102,7 +126,21 @@ export function customerValues(
   summaryDays: SummaryColumns,
   orderValue: Float64Array,
   options: ValueModelOptions,
+  budget: FitBudget = DEFAULT_FIT_BUDGET,
 ): CustomerValues {
+  return runToEnd(customerValuesSteps(summaryDays, orderValue, options, budget));
+}
+
+/**
+ * `customerValues` as steps: each fit reports its iterations and stops at its budget; the
+ * predictions pause every few thousand rows.
+ */
+export function* customerValuesSteps(
+  summaryDays: SummaryColumns,
+  orderValue: Float64Array,
+  options: ValueModelOptions,
+  budget: FitBudget = DEFAULT_FIT_BUDGET,
+): Steps<CustomerValues> {
   const n = summaryDays.x.length;
   const scale = 1 / daysPerUnit(options.unit);
   const summary: SummaryColumns = {
@@ -113,17 +151,21 @@ export function customerValues(
   };
   const problems = dataProblems(summaryDays);
   const fits: FitReport[] = [];
+  const fitOptions = { maxIterations: budget.maxIterations, budgetMs: budget.ms };
   let purchaseModel: PurchaseModel | null = null;
   let choice: ModelChoice | null = null;
+  const rows = compressRfm(summary);
+  yield;
   if (problems.length === 0) {
-    const rows = compressRfm(summary);
     const candidates: (BgNbdFit | ParetoNbdFit)[] = [];
     if (options.purchaseModel !== 'paretonbd') {
-      const fit = attempt(fits, problems, 'bgnbd', () => fitBgNbd(rows));
+      const fit = yield* attempt(fits, problems, 'bgnbd', () => fitBgNbdSteps(rows, fitOptions));
       if (fit) candidates.push(fit);
     }
     if (options.purchaseModel !== 'bgnbd') {
-      const fit = attempt(fits, problems, 'paretonbd', () => fitParetoNbd(rows));
+      const fit = yield* attempt(fits, problems, 'paretonbd', () =>
+        fitParetoNbdSteps(rows, fitOptions),
+      );
       if (fit) candidates.push(fit);
     }
     choice = modelChoice(candidates, options.criterion);
@@ -133,10 +175,9 @@ export function customerValues(
         chosen.model === 'bgnbd'
           ? { model: 'bgnbd', params: chosen.params }
           : { model: 'paretonbd', params: chosen.params };
-    } else {
-      for (const f of candidates)
-        problems.push({ reason: 'no_convergence', model: f.model, message: f.message });
     }
+    // Every fit left out says why, whether or not another model was used.
+    for (const f of candidates) if (!f.converged) problems.push(notUsed(f));
   }
   const frequencySpendCorrelation = repeatCorrelation(summary);
   if (purchaseModel === null) {
@@ -166,25 +207,23 @@ export function customerValues(
     };
   }
 
-  const rows = compressRfm(summary);
   const horizon = (options.horizonMonths * 365.25) / 12 / daysPerUnit(options.unit);
-  const pAlive = expandRows(probabilityAlive(purchaseModel, rows), rows.rowOf);
-  const purchases = expandRows(expectedPurchases(purchaseModel, horizon, rows), rows.rowOf);
   // CLV is spend × discounted expected purchases: the discounted sum depends on (x, tₓ, T) only.
-  const discountedPurchases = expandRows(
-    customerLifetimeValue(purchaseModel, rows, new Float64Array(rows.x.length).fill(1), {
-      unit: options.unit,
-      months: options.horizonMonths,
-      monthlyDiscountRate: options.monthlyDiscountRate,
-    }),
-    rows.rowOf,
-  );
+  const predicted = yield* predictionsSteps(purchaseModel, rows, {
+    horizon,
+    unit: options.unit,
+    months: options.horizonMonths,
+    monthlyDiscountRate: options.monthlyDiscountRate,
+  });
+  const pAlive = expandRows(predicted.pAlive, rows.rowOf);
+  const purchases = expandRows(predicted.purchases, rows.rowOf);
+  const discountedPurchases = expandRows(predicted.discountedPurchases, rows.rowOf);
   let spend = orderValue;
   let spendModel = false;
   const repeaters = countRepeat(summary);
   if (repeaters >= MODEL_REQUIREMENTS.repeatCustomers) {
-    const gg = attempt(fits, problems, 'gammagamma', () =>
-      fitGammaGamma({ x: summary.x, monetary: summary.monetary }),
+    const gg = yield* attempt(fits, problems, 'gammagamma', () =>
+      fitGammaGammaSteps({ x: summary.x, monetary: summary.monetary }, fitOptions),
     );
     if (gg && gg.converged && gg.params.q > 1) {
       spend = gammaGammaExpectedSpendColumns(gg.params, summary.x, summary.monetary);
@@ -193,11 +232,17 @@ export function customerValues(
         if ((summary.x[i] as number) === 0) spend[i] = orderValue[i] as number;
       spendModel = true;
     } else if (gg) {
-      problems.push({
-        reason: 'no_convergence',
-        model: 'gammagamma',
-        message: gg.converged ? 'q ≤ 1: mean spend undefined' : gg.message,
-      });
+      problems.push(
+        gg.converged
+          ? {
+              reason: 'no_convergence',
+              model: 'gammagamma',
+              stop: gg.stop,
+              param: 'q',
+              message: 'q ≤ 1: mean spend undefined',
+            }
+          : notUsed(gg),
+      );
     }
   }
   const predictedValue = new Float64Array(n);
@@ -216,6 +261,18 @@ export function customerValues(
     expectedSpend: spend,
     predictedValue,
     frequencySpendCorrelation,
+  };
+}
+
+/** A fit that did not converge, as the problem the panel words (which parameter, and why). */
+function notUsed(f: BgNbdFit | ParetoNbdFit | GammaGammaFit): ModelProblem {
+  const names = Object.keys(f.params);
+  return {
+    reason: 'no_convergence',
+    model: f.model,
+    stop: f.stop,
+    param: f.stop.kind === 'bound' ? (names[f.stop.param] ?? null) : null,
+    message: f.message,
   };
 }
 
@@ -271,20 +328,22 @@ function repeatCorrelation(s: SummaryColumns): number | null {
 }
 
 /** Runs a fit, records it, and turns a fit that throws into a problem instead of a failure. */
-function attempt<F extends BgNbdFit | ParetoNbdFit | GammaGammaFit>(
+function* attempt<F extends BgNbdFit | ParetoNbdFit | GammaGammaFit>(
   reports: FitReport[],
   problems: ModelProblem[],
   model: F['model'],
-  fit: () => F,
-): F | null {
+  fit: () => Steps<F>,
+): Steps<F | null> {
   const started = performance.now();
   let result: F;
   try {
-    result = fit();
+    result = yield* fit();
   } catch (e) {
     problems.push({
       reason: 'no_convergence',
       model,
+      stop: null,
+      param: null,
       message: e instanceof Error ? e.message : String(e),
     });
     return null;
@@ -296,6 +355,7 @@ function attempt<F extends BgNbdFit | ParetoNbdFit | GammaGammaFit>(
     logLikelihood: result.logLikelihood,
     n: result.n,
     converged: result.converged,
+    stop: result.stop,
     iterations: result.iterations,
     message: result.message,
     ms: performance.now() - started,

@@ -12,7 +12,8 @@
  * too. The maximiser is the same either way.
  */
 import { digamma, gammaln } from './special';
-import { maximiseLikelihood, type MleOptions, type MleResult } from './mle';
+import { maximiseLikelihoodSteps, type MleOptions, type MleResult } from './mle';
+import { runToEnd, type Steps } from './steps';
 
 export interface GammaGammaParams {
   p: number;
@@ -229,13 +230,21 @@ export function fitGammaGamma(
   data: SpendData,
   options: MleOptions & { startParams?: GammaGammaParams[] } = {},
 ): GammaGammaFit {
+  return runToEnd(fitGammaGammaSteps(data, options));
+}
+
+/** `fitGammaGamma` as steps (pauses and progress reports; see steps.ts). */
+export function* fitGammaGammaSteps(
+  data: SpendData,
+  options: MleOptions & { startParams?: GammaGammaParams[] } = {},
+): Steps<GammaGammaFit> {
   const n = gammaGammaCustomers(data);
   if (n === 0) throw new RangeError('fitGammaGamma: no customer with a repeat purchase');
   const starts = (options.startParams ?? gammaGammaStarts(data)).map(toArray);
-  const res = maximiseLikelihood(
+  const res = yield* maximiseLikelihoodSteps(
     { n, logLikelihood: (p, g) => gammaGammaLogLikelihoodArray(p, data, g) },
     starts,
-    options,
+    { task: 'gammagamma', ...options },
   );
   return {
     ...res,

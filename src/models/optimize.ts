@@ -7,8 +7,17 @@
  * have no bounds, or give no convergence report, and this loop is small enough to own and test.
  */
 
+import { runToEnd, type Steps } from './steps';
+
 /** Objective and gradient in one call: returns f(x) and writes ∇f(x) into `grad`. */
 export type Objective = (x: Float64Array, grad: Float64Array) => number;
+
+/** Where the optimiser is after an iteration: what a `stop` rule and progress reports see. */
+export interface IterateState {
+  iteration: number;
+  f: number;
+  x: Float64Array;
+}
 
 export interface MinimizeOptions {
   /** Converged when the projected gradient's largest component is at most this. Default 1e-8. */
@@ -19,7 +28,23 @@ export interface MinimizeOptions {
   lower?: ArrayLike<number>;
   /** Upper bounds per coordinate (+∞ where absent). */
   upper?: ArrayLike<number>;
+  /**
+   * Wall-clock budget: a `performance.now()` time after which the search stops (checked after
+   * every objective evaluation) and reports the best point so far as not converged.
+   */
+  deadline?: number;
+  /**
+   * Asked after every iteration; a message stops the search there, not converged, with that
+   * message (e.g. a parameter drifting off along a ridge).
+   */
+  stop?: (state: IterateState) => string | null;
 }
+
+/** The message of a search stopped by its wall-clock budget. */
+export const TIME_BUDGET_MESSAGE = 'time budget reached';
+
+/** Thrown inside a line search when the budget runs out; caught by the search that owns it. */
+class BudgetSpent extends Error {}
 
 export interface MinimizeResult {
   x: Float64Array;
@@ -101,7 +126,7 @@ interface LineSearchPoint {
  * When the step is capped by a bound, a point at the cap that satisfies sufficient decrease is
  * accepted even if the curvature condition cannot hold there.
  */
-function lineSearch(
+function* lineSearch(
   fg: Objective,
   x: Float64Array,
   f0: number,
@@ -109,23 +134,26 @@ function lineSearch(
   d: Float64Array,
   alphaMax: number,
   counter: { evaluations: number },
-): LineSearchPoint | null {
+  deadline: number,
+): Steps<LineSearchPoint | null> {
   const n = x.length;
   const dg0 = dot(g0, d);
   const dNorm = infNorm(d);
   const xNorm = Math.max(1, infNorm(x));
-  const evalAt = (alpha: number): LineSearchPoint => {
+  function* evalAt(alpha: number): Steps<LineSearchPoint> {
     const xt = new Float64Array(n);
     for (let i = 0; i < n; i++) xt[i] = (x[i] as number) + alpha * (d[i] as number);
     const gt = new Float64Array(n);
     const ft = fg(xt, gt);
     counter.evaluations++;
+    yield;
+    if (performance.now() > deadline) throw new BudgetSpent();
     return { alpha, f: Number.isFinite(ft) ? ft : Infinity, g: gt, x: xt };
-  };
-  const zoom = (lo: LineSearchPoint, hi: LineSearchPoint): LineSearchPoint | null => {
+  }
+  function* zoom(lo: LineSearchPoint, hi: LineSearchPoint): Steps<LineSearchPoint | null> {
     for (let k = 0; k < 40; k++) {
       const alpha = interpolate(lo.alpha, lo.f, dot(lo.g, d), hi.alpha, hi.f, dot(hi.g, d));
-      const p = evalAt(alpha);
+      const p = yield* evalAt(alpha);
       if (p.f > f0 + C1 * alpha * dg0 || p.f >= lo.f) {
         hi = p;
       } else {
@@ -139,16 +167,16 @@ function lineSearch(
     }
     // The interval collapsed: take the best point if it decreased the objective at all.
     return lo.alpha > 0 && lo.f < f0 ? lo : null;
-  };
+  }
 
   let prev: LineSearchPoint = { alpha: 0, f: f0, g: g0, x };
   let alpha = Math.min(1, alphaMax);
   for (let k = 0; k < 60; k++) {
-    const p = evalAt(alpha);
-    if (p.f > f0 + C1 * alpha * dg0 || (k > 0 && p.f >= prev.f)) return zoom(prev, p);
+    const p = yield* evalAt(alpha);
+    if (p.f > f0 + C1 * alpha * dg0 || (k > 0 && p.f >= prev.f)) return yield* zoom(prev, p);
     const dgp = dot(p.g, d);
     if (Math.abs(dgp) <= -C2 * dg0) return p;
-    if (dgp >= 0) return zoom(p, prev);
+    if (dgp >= 0) return yield* zoom(p, prev);
     if (alpha >= alphaMax) return p; // capped by a bound, sufficient decrease holds
     prev = p;
     alpha = Math.min(2 * alpha, alphaMax);
@@ -166,9 +194,23 @@ export function minimizeBfgs(
   x0: ArrayLike<number>,
   options: MinimizeOptions = {},
 ): MinimizeResult {
+  return runToEnd(minimizeBfgsSteps(fg, x0, options));
+}
+
+/**
+ * `minimizeBfgs` as steps: pauses after every objective evaluation and reports each iteration as
+ * `{ iteration, f }` through `onIterate` (the caller turns it into progress).
+ */
+export function* minimizeBfgsSteps(
+  fg: Objective,
+  x0: ArrayLike<number>,
+  options: MinimizeOptions = {},
+  onIterate: (state: IterateState) => void = () => {},
+): Steps<MinimizeResult> {
   const n = x0.length;
   const gtol = options.gtol ?? 1e-8;
   const maxIterations = options.maxIterations ?? 200;
+  const deadline = options.deadline ?? Infinity;
   const { lo, hi } = boundsOf(n, options.lower, options.upper);
   let x: Float64Array = new Float64Array(n);
   for (let i = 0; i < n; i++) {
@@ -229,7 +271,12 @@ export function minimizeBfgs(
         if (di > 0) alphaMax = Math.min(alphaMax, ((hi[i] as number) - (x[i] as number)) / di);
         if (di < 0) alphaMax = Math.min(alphaMax, ((lo[i] as number) - (x[i] as number)) / di);
       }
-      step = alphaMax > 0 ? lineSearch(fg, x, f, g, d, alphaMax, counter) : null;
+      try {
+        step = alphaMax > 0 ? yield* lineSearch(fg, x, f, g, d, alphaMax, counter, deadline) : null;
+      } catch (e) {
+        if (e instanceof BudgetSpent) return result(iter, false, TIME_BUDGET_MESSAGE);
+        throw e;
+      }
       if (step === null) {
         if (isIdentity) break;
         resetH(1); // a stale curvature model: retry once along the steepest descent
@@ -292,6 +339,10 @@ export function minimizeBfgs(
       const pgNow = infNorm(projectedGradient(x, g, lo, hi));
       return result(iter + 1, pgNow <= gtol, 'no further progress possible');
     }
+    const state = { iteration: iter + 1, f, x };
+    onIterate(state);
+    const stopped = options.stop?.(state) ?? null;
+    if (stopped !== null) return result(iter + 1, false, stopped);
   }
   const pgEnd = infNorm(projectedGradient(x, g, lo, hi));
   return result(maxIterations, pgEnd <= gtol, 'iteration limit reached');
@@ -314,12 +365,42 @@ export function minimizeMultiStart(
   starts: ArrayLike<number>[],
   options: MinimizeOptions & { agreeing?: number } = {},
 ): MultiStartResult {
+  return runToEnd(minimizeMultiStartSteps(fg, starts, options));
+}
+
+/**
+ * `minimizeMultiStart` as steps. Starts share the deadline: once it has passed no further start
+ * is tried. A start stopped by `stop` (a ridge, say) ends the search: the other starts would
+ * follow the same ridge.
+ */
+export function* minimizeMultiStartSteps(
+  fg: Objective,
+  starts: ArrayLike<number>[],
+  options: MinimizeOptions & { agreeing?: number } = {},
+  onIterate: (state: IterateState, start: number) => void = () => {},
+): Steps<MultiStartResult> {
   if (starts.length === 0) throw new RangeError('minimizeMultiStart: no starting point');
   const agreeing = options.agreeing ?? 2;
   const runs: MinimizeResult[] = [];
   let best: MinimizeResult | null = null;
-  for (const start of starts) {
-    const run = minimizeBfgs(fg, start, options);
+  for (const [k, start] of starts.entries()) {
+    let stoppedByRule = false;
+    const stop = options.stop;
+    const run = yield* minimizeBfgsSteps(
+      fg,
+      start,
+      {
+        ...options,
+        stop: stop
+          ? (state) => {
+              const message = stop(state);
+              stoppedByRule ||= message !== null;
+              return message;
+            }
+          : undefined,
+      },
+      (state) => onIterate(state, k),
+    );
     runs.push(run);
     if (best === null || (Number.isFinite(run.f) && !(run.f >= best.f))) best = run;
     const bestF = best.f;
@@ -327,6 +408,7 @@ export function minimizeMultiStart(
       (r) => r.converged && Math.abs(r.f - bestF) <= 1e-8 * Math.max(1, Math.abs(bestF)),
     );
     if (same.length >= agreeing) break;
+    if (stoppedByRule || run.message === TIME_BUDGET_MESSAGE) break;
   }
   return { best: best as MinimizeResult, runs };
 }
@@ -340,6 +422,15 @@ export function numericHessian(
   x: ArrayLike<number>,
   relStep = 1e-5,
 ): Float64Array[] {
+  return runToEnd(numericHessianSteps(gradient, x, relStep));
+}
+
+/** `numericHessian` as steps: pauses after each pair of gradient evaluations. */
+export function* numericHessianSteps(
+  gradient: (x: Float64Array, out: Float64Array) => void,
+  x: ArrayLike<number>,
+  relStep = 1e-5,
+): Steps<Float64Array[]> {
   const n = x.length;
   const H = Array.from({ length: n }, () => new Float64Array(n));
   const xp = Float64Array.from(x);
@@ -355,6 +446,7 @@ export function numericHessian(
     xp[j] = xj;
     for (let i = 0; i < n; i++)
       (H[i] as Float64Array)[j] = ((gp[i] as number) - (gm[i] as number)) / (2 * h);
+    yield;
   }
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++) {

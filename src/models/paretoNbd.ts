@@ -16,7 +16,8 @@
  * accuracy ~1e-9); ∂₂F₁/∂z is the closed form (ab/c) ₂F₁(a+1, b+1; c+1; z).
  */
 import { digamma, gammaln, hyp2f1 } from './special';
-import { maximiseLikelihood, type MleOptions, type MleResult } from './mle';
+import { maximiseLikelihoodSteps, type MleOptions, type MleResult } from './mle';
+import { runToEnd, type Steps } from './steps';
 import { validateRfm, type CompressedRfm, type Rfm } from './summary';
 
 export interface ParetoNbdParams {
@@ -326,13 +327,21 @@ export function fitParetoNbd(
   data: CompressedRfm,
   options: MleOptions & { startParams?: ParetoNbdParams[] } = {},
 ): ParetoNbdFit {
+  return runToEnd(fitParetoNbdSteps(data, options));
+}
+
+/** `fitParetoNbd` as steps (pauses and progress reports; see steps.ts). */
+export function* fitParetoNbdSteps(
+  data: CompressedRfm,
+  options: MleOptions & { startParams?: ParetoNbdParams[] } = {},
+): Steps<ParetoNbdFit> {
   const problem = validateRfm(data);
   if (problem !== null) throw new RangeError(`fitParetoNbd: ${problem}`);
   const starts = (options.startParams ?? paretoNbdStarts(data)).map(toArray);
-  const res = maximiseLikelihood(
+  const res = yield* maximiseLikelihoodSteps(
     { n: data.customers, logLikelihood: (p, g) => paretoNbdLogLikelihoodArray(p, data, g) },
     starts,
-    options,
+    { task: 'paretonbd', ...options },
   );
   return {
     ...res,
