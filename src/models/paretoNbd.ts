@@ -5,20 +5,17 @@
  * The likelihood (Fader & Hardie 2005, "A note on deriving the Pareto/NBD model", eq. 18) is
  *   L = Γ(r+x) αʳ βˢ / Γ(r) · [ (α+T)^−(r+x) (β+T)^−s + s · (I(tₓ) − I(T)) ],
  *   I(t) = ∫ₜ^∞ (α+τ)^−(r+x) (β+τ)^−(s+1) dτ,
- * and I(t) is a ₂F₁ (their eqs. 19–20, the α ≥ β / α < β cases, as in the `lifetimes` package):
- *   α ≥ β: I(t) = ₂F₁(r+s+x, s+1; r+s+x+1; (α−β)/(α+t)) / ((r+s+x)(α+t)^(r+s+x)),
- *   α < β: I(t) = ₂F₁(r+s+x, r+x; r+s+x+1; (β−α)/(β+t)) / ((r+s+x)(β+t)^(r+s+x)).
- * Everything is combined in log space. I depends on the row only through (x, t), so it is computed
- * once per distinct (x, tₓ) and (x, T) pair, which is what makes large fits fast.
- *
- * Gradient: analytic everywhere except ∂₂F₁/∂a and ∂₂F₁/∂b (derivatives of ₂F₁ in its
- * parameters have no closed form), which are 4-point central differences of ₂F₁ itself (relative
- * accuracy ~1e-9); ∂₂F₁/∂z is the closed form (ab/c) ₂F₁(a+1, b+1; c+1; z).
+ * with I and its exact partial derivatives from ./paretoNbdIntegral (a continued fraction away from
+ * z = |α−β|/(max(α,β)+t) = 1, a pole-free split series near it). Everything is combined in log
+ * space. s·I(T) ≤ (α+T)^−(r+x)(β+T)^−s, so the difference I(tₓ) − I(T) costs at most a few ulps of
+ * L. I depends on the row only through (x, t), so it is computed once per distinct (x, tₓ) and
+ * (x, T) pair, and everything that depends only on x (the exponents) once per distinct x.
  */
-import { digamma, gammaln, hyp2f1 } from './special';
+import { digamma, gammaln } from './special';
 import { maximiseLikelihoodSteps, type MleOptions, type MleResult } from './mle';
 import { runToEnd, type Steps } from './steps';
 import { validateRfm, type CompressedRfm, type Rfm } from './summary';
+import { TailExponents, tailExponents } from './paretoNbdIntegral';
 
 export interface ParetoNbdParams {
   r: number;
@@ -35,29 +32,11 @@ export interface ParetoNbdFit extends Omit<MleResult, 'params' | 'standardErrors
   standardErrors: ParetoNbdParams;
 }
 
-/**
- * ₂F₁(A, b; A+1; z), the only form the Pareto/NBD needs. A is first rounded to the precision of
- * A + 1 so that c − a is exactly 1 and c − a − b is exactly 1 − b: an integer b then takes ₂F₁'s
- * exact-integer branch instead of the near-integer one.
- */
-function f21(A: number, b: number, z: number): number {
-  const c = A + 1;
-  return hyp2f1(c - 1, b, c, z);
-}
+const scratch = new Float64Array(4);
 
 /**
- * ∂/∂v of g at v by the 4-point central stencil (error O(h⁴)), with h = 1e-3·min(v, 1): large
- * enough that ₂F₁'s own rounding stays negligible next to it, small enough for ₂F₁'s growth like
- * (1 − z)^−b in its parameters.
- */
-function derivative(g: (v: number) => number, v: number): number {
-  const h = 1e-3 * Math.min(v, 1);
-  return (8 * (g(v + h) - g(v - h)) - (g(v + 2 * h) - g(v - 2 * h))) / (12 * h);
-}
-
-/**
- * log I(t) for exponents p = r + x on (α+τ) and q = s + 1 on (β+τ):
- * log ∫ₜ^∞ (α+τ)^−p (β+τ)^−q dτ. With `grad`, also writes ∂/∂(p, α, q, β) of log I.
+ * log I(t) for exponents p on (α+τ) and q on (β+τ): log ∫ₜ^∞ (α+τ)^−p (β+τ)^−q dτ (p + q > 1).
+ * With `grad`, also writes ∂/∂(p, α, q, β) of log I.
  */
 export function logTailIntegral(
   p: number,
@@ -67,35 +46,20 @@ export function logTailIntegral(
   t: number,
   grad: Float64Array | null = null,
 ): number {
-  const A = p + q - 1;
   const alphaMax = alpha >= beta;
-  const base = alphaMax ? alpha + t : beta + t;
-  const other = alphaMax ? beta + t : alpha + t;
-  const z = Math.abs(alpha - beta) / base;
-  // b is the exponent attached to the smaller of α, β.
-  const bb = alphaMax ? q : p;
-  const F = f21(A, bb, z);
-  const logBase = Math.log(base);
-  const value = -A * logBase - Math.log(A) + Math.log(F);
+  const tail = alphaMax ? tailExponents(p, q) : tailExponents(q, p);
+  const value = tail.logIntegral(
+    (alphaMax ? alpha : beta) + t,
+    (alphaMax ? beta : alpha) + t,
+    grad ? scratch : null,
+  );
   if (grad) {
-    const dFA = derivative((v) => f21(v, bb, z), A) / F;
-    const dFb = derivative((v) => f21(A, v, z), bb) / F;
-    const dFz = z === 0 ? (A * bb) / (A + 1) : (((A * bb) / (A + 1)) * f21(A + 1, bb + 1, z)) / F;
-    const common = -logBase - 1 / A + dFA;
-    // z = |α−β| / base: ∂z/∂(larger rate) = other/base², ∂z/∂(smaller rate) = −1/base.
-    const dMax = -A / base + (dFz * other) / (base * base);
-    const dMin = -dFz / base;
-    if (alphaMax) {
-      grad[0] = common; // p
-      grad[1] = dMax; // α
-      grad[2] = common + dFb; // q
-      grad[3] = dMin; // β
-    } else {
-      grad[0] = common + dFb;
-      grad[1] = dMin;
-      grad[2] = common;
-      grad[3] = dMax;
-    }
+    // scratch = ∂/∂(pM, pm, M′, m′)
+    const [gM, gm, gBig, gSmall] = scratch as unknown as [number, number, number, number];
+    grad[0] = alphaMax ? gM : gm;
+    grad[1] = alphaMax ? gBig : gSmall;
+    grad[2] = alphaMax ? gm : gM;
+    grad[3] = alphaMax ? gSmall : gBig;
   }
   return value;
 }
@@ -103,16 +67,21 @@ export function logTailIntegral(
 interface Prepared {
   rows: number;
   w: Float64Array;
-  xIdx: Int32Array;
   ux: Float64Array;
   wx: Float64Array;
-  /** Pair (x, t) per row for t = tₓ and t = T. */
-  pairTx: Int32Array;
-  pairT: Int32Array;
-  pairX: Float64Array;
+  /** Pairs (x, t) for t = tₓ and t = T, numbered so that each x's pairs are consecutive. */
+  pairStart: Int32Array;
   pairTime: Float64Array;
   /** Which pairs occur as (x, T): only those need the (α+T)^−(r+x)(β+T)^−s term. */
   pairIsT: Uint8Array;
+  /** Pair (x, t) per row for t = tₓ and t = T (rows in pair order, with their weights `w`). */
+  pairTx: Int32Array;
+  pairT: Int32Array;
+  /** Work arrays, reused by every evaluation on these data: per pair log I, log E, gradients. */
+  logI: Float64Array;
+  logE: Float64Array;
+  dI: Float64Array | null;
+  dE: Float64Array | null;
 }
 
 const preparedCache = new WeakMap<CompressedRfm, Prepared>();
@@ -124,30 +93,23 @@ function prepare(data: CompressedRfm): Prepared {
   const xMap = new Map<number, number>();
   const ux: number[] = [];
   const wxList: number[] = [];
-  const xIdx = new Int32Array(rows);
-  const pairMap = new Map<number, Map<number, number>>();
-  const pairX: number[] = [];
-  const pairTime: number[] = [];
-  const pairIsT: number[] = [];
-  const pairOf = (x: number, t: number, isT: boolean): number => {
-    let m = pairMap.get(x);
-    if (m === undefined) {
-      m = new Map();
-      pairMap.set(x, m);
+  // Per distinct x: its times, each with a provisional pair number.
+  const times: Map<number, number>[] = [];
+  let pairs = 0;
+  const isT: number[] = [];
+  const provTx = new Int32Array(rows);
+  const provT = new Int32Array(rows);
+  const pairOf = (k: number, t: number, asT: boolean): number => {
+    const m = times[k] as Map<number, number>;
+    let j = m.get(t);
+    if (j === undefined) {
+      j = pairs++;
+      m.set(t, j);
+      isT.push(0);
     }
-    let k = m.get(t);
-    if (k === undefined) {
-      k = pairX.length;
-      m.set(t, k);
-      pairX.push(x);
-      pairTime.push(t);
-      pairIsT.push(0);
-    }
-    if (isT) pairIsT[k] = 1;
-    return k;
+    if (asT) isT[j] = 1;
+    return j;
   };
-  const pairTx = new Int32Array(rows);
-  const pairT = new Int32Array(rows);
   for (let i = 0; i < rows; i++) {
     const x = data.x[i] as number;
     let k = xMap.get(x);
@@ -156,32 +118,57 @@ function prepare(data: CompressedRfm): Prepared {
       xMap.set(x, k);
       ux.push(x);
       wxList.push(0);
+      times.push(new Map());
     }
-    xIdx[i] = k;
     wxList[k] = (wxList[k] as number) + (data.weight[i] as number);
-    pairT[i] = pairOf(x, data.T[i] as number, true);
-    pairTx[i] = pairOf(x, data.tx[i] as number, false);
+    provT[i] = pairOf(k, data.T[i] as number, true);
+    provTx[i] = pairOf(k, data.tx[i] as number, false);
   }
+  // Renumber so that the pairs of one x are consecutive.
+  const renumber = new Int32Array(pairs);
+  const pairStart = new Int32Array(ux.length + 1);
+  const pairTime = new Float64Array(pairs);
+  const pairIsT = new Uint8Array(pairs);
+  let next = 0;
+  for (let k = 0; k < ux.length; k++) {
+    pairStart[k] = next;
+    for (const [t, j] of times[k] as Map<number, number>) {
+      renumber[j] = next;
+      pairTime[next] = t;
+      pairIsT[next] = isT[j] as number;
+      next++;
+    }
+  }
+  pairStart[ux.length] = next;
+  // Rows in pair order, so that the row loop reads the per-pair arrays nearly sequentially.
+  const order = Array.from({ length: rows }, (_, i) => i).sort(
+    (i, j) =>
+      (renumber[provT[i] as number] as number) - (renumber[provT[j] as number] as number) ||
+      (renumber[provTx[i] as number] as number) - (renumber[provTx[j] as number] as number),
+  );
+  const w = Float64Array.from(order, (i) => data.weight[i] as number);
+  const pairTx = Int32Array.from(order, (i) => renumber[provTx[i] as number] as number);
+  const pairT = Int32Array.from(order, (i) => renumber[provT[i] as number] as number);
   const p: Prepared = {
     rows,
-    w: data.weight,
-    xIdx,
+    w,
     ux: Float64Array.from(ux),
     wx: Float64Array.from(wxList),
+    pairStart,
+    pairTime,
+    pairIsT,
     pairTx,
     pairT,
-    pairX: Float64Array.from(pairX),
-    pairTime: Float64Array.from(pairTime),
-    pairIsT: Uint8Array.from(pairIsT),
+    logI: new Float64Array(pairs),
+    logE: new Float64Array(pairs),
+    dI: null,
+    dE: null,
   };
   preparedCache.set(data, p);
   return p;
 }
 
-/**
- * Total weighted log-likelihood; when `grad` is given, writes ∂LL/∂(r, α, s, β) (analytic, with
- * finite differences only for the ₂F₁ parameter derivatives, see the module comment).
- */
+/** Total weighted log-likelihood; when `grad` is given, writes ∂LL/∂(r, α, s, β) (analytic). */
 export function paretoNbdLogLikelihoodArray(
   params: ArrayLike<number>,
   data: CompressedRfm,
@@ -203,6 +190,24 @@ export function paretoNbdLogLikelihoodArray(
   let gAlpha = 0;
   let gs = 0;
   let gBeta = 0;
+
+  // Per (x, t) pair: log I and, for T pairs, log[(α+T)^−(r+x) (β+T)^−s]; ∂log I/∂(p, α, q, β).
+  // The larger of α, β is the same for every pair, so is the order of the exponents.
+  const alphaMax = alpha >= beta;
+  // Offsets of ∂/∂(p, α, q, β) among the integral's ∂/∂(pM, pm, M′, m′).
+  const oP = alphaMax ? 0 : 1;
+  const oA = alphaMax ? 2 : 3;
+  const oQ = alphaMax ? 1 : 0;
+  const oB = alphaMax ? 3 : 2;
+  const np = P.pairTime.length;
+  const { logI, logE } = P;
+  // For T pairs: log E = log[(α+T)^−(r+x) (β+T)^−s] and ∂log E/∂(r, α, s, β).
+  if (withGrad && !P.dI) {
+    P.dI = new Float64Array(4 * np);
+    P.dE = new Float64Array(4 * np);
+  }
+  const dI = withGrad ? P.dI : null;
+  const dE = withGrad ? P.dE : null;
   for (let k = 0; k < P.ux.length; k++) {
     const x = P.ux[k] as number;
     const w = P.wx[k] as number;
@@ -213,24 +218,30 @@ export function paretoNbdLogLikelihoodArray(
       gs += w * logBeta;
       gBeta += (w * s) / beta;
     }
-  }
-
-  // Per (x, t) pair: log I and, for T pairs, log[(α+T)^−(r+x) (β+T)^−s], with gradients.
-  const np = P.pairX.length;
-  const logI = new Float64Array(np);
-  const dI = withGrad ? new Float64Array(4 * np) : null;
-  const logE = new Float64Array(np);
-  const g4 = new Float64Array(4);
-  for (let k = 0; k < np; k++) {
-    const x = P.pairX[k] as number;
-    const t = P.pairTime[k] as number;
-    logI[k] = logTailIntegral(r + x, s + 1, alpha, beta, t, dI ? g4 : null);
-    if (dI) dI.set(g4, 4 * k);
-    if (P.pairIsT[k] === 1) {
-      logE[k] = -(r + x) * Math.log(alpha + t) - s * Math.log(beta + t);
+    const tail = alphaMax ? new TailExponents(r + x, s + 1) : new TailExponents(s + 1, r + x);
+    const end = P.pairStart[k + 1] as number;
+    for (let j = P.pairStart[k] as number; j < end; j++) {
+      const t = P.pairTime[j] as number;
+      const la = Math.log(alpha + t);
+      const lb = Math.log(beta + t);
+      logI[j] = alphaMax
+        ? tail.logIntegral(alpha + t, beta + t, dI, 4 * j, la, lb)
+        : tail.logIntegral(beta + t, alpha + t, dI, 4 * j, lb, la);
+      if (P.pairIsT[j] === 1) {
+        logE[j] = -(r + x) * la - s * lb;
+        if (dE) {
+          dE[4 * j] = -la;
+          dE[4 * j + 1] = -(r + x) / (alpha + t);
+          dE[4 * j + 2] = -lb;
+          dE[4 * j + 3] = -s / (beta + t);
+        }
+      }
     }
   }
 
+  // Per row, L₂ = E + s (I(tₓ) − I(T)) = s I(tₓ) · (a + 1 − b) with a = E / (s I(tₓ)) and
+  // b = I(T)/I(tₓ) ≤ 1: two exponentials and a logarithm. a ≤ E/(s I(T)) stays far below e⁷⁰⁰ on
+  // the optimiser's box; a row where it would not is scaled by E instead.
   const logS = Math.log(s);
   const { w, pairT, pairTx } = P;
   for (let i = 0; i < P.rows; i++) {
@@ -239,38 +250,43 @@ export function paretoNbdLogLikelihoodArray(
     const kx = pairTx[i] as number;
     const le = logE[kT] as number;
     const lIx = logI[kx] as number;
-    const lIT = logI[kT] as number;
-    // L₂ = E + s (I(tₓ) − I(T)), scaled by e^−m to stay in range.
-    const m = Math.max(le, logS + lIx);
-    const eE = Math.exp(le - m);
-    const eIx = s * Math.exp(lIx - m);
-    const eIT = s * Math.exp(lIT - m);
-    const v = Math.max(eE + eIx - eIT, eE);
-    ll += wi * (m + Math.log(v));
-    if (withGrad && dI) {
-      const x = P.pairX[kT] as number;
-      const T = P.pairTime[kT] as number;
+    const d = le - logS - lIx;
+    let a: number;
+    let b: number;
+    let c: number; // weight of s I(tₓ)
+    let base: number;
+    if (d < 700) {
+      a = Math.exp(d);
+      b = kT === kx ? 1 : Math.exp((logI[kT] as number) - lIx);
+      c = 1;
+      base = logS + lIx;
+    } else {
+      a = 1;
+      c = Math.exp(-d);
+      b = c * Math.exp((logI[kT] as number) - lIx);
+      base = le;
+    }
+    const v = Math.max(a + c - b, a);
+    ll += wi * (base + Math.log(v));
+    if (dI && dE) {
       const f = wi / v;
+      const bx = 4 * kx;
+      const bT = 4 * kT;
       // ∂E/∂θ = E · ∂log E/∂θ; ∂(s I)/∂θ = s I · ∂log I/∂θ (+ I for θ = s).
       gr +=
-        f *
-        (eE * -Math.log(alpha + T) + eIx * (dI[4 * kx] as number) - eIT * (dI[4 * kT] as number));
+        f * (a * (dE[bT] as number) + c * (dI[bx + oP] as number) - b * (dI[bT + oP] as number));
       gAlpha +=
         f *
-        ((eE * -(r + x)) / (alpha + T) +
-          eIx * (dI[4 * kx + 1] as number) -
-          eIT * (dI[4 * kT + 1] as number));
+        (a * (dE[bT + 1] as number) + c * (dI[bx + oA] as number) - b * (dI[bT + oA] as number));
       gs +=
         f *
-        (eE * -Math.log(beta + T) +
-          (eIx - eIT) / s +
-          eIx * (dI[4 * kx + 2] as number) -
-          eIT * (dI[4 * kT + 2] as number));
+        (a * (dE[bT + 2] as number) +
+          (c - b) / s +
+          c * (dI[bx + oQ] as number) -
+          b * (dI[bT + oQ] as number));
       gBeta +=
         f *
-        ((eE * -s) / (beta + T) +
-          eIx * (dI[4 * kx + 3] as number) -
-          eIT * (dI[4 * kT + 3] as number));
+        (a * (dE[bT + 3] as number) + c * (dI[bx + oB] as number) - b * (dI[bT + oB] as number));
     }
   }
   if (grad) {
@@ -366,7 +382,7 @@ export function paretoNbdProbabilityAlive(p: ParetoNbdParams, c: Rfm): number {
 
 /** [1 − (u/(u+t))^k] / k, with its k → 0 limit log((u+t)/u). */
 function powerTail(u: number, t: number, k: number): number {
-  const l = Math.log(u / (u + t));
+  const l = -Math.log1p(t / u); // log(u/(u+t)), exact also when t ≪ u
   return Math.abs(k) < 1e-12 ? -l : -Math.expm1(k * l) / k;
 }
 

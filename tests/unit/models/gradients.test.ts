@@ -69,7 +69,7 @@ describe('analytic gradients equal central finite differences', () => {
     );
   });
 
-  it('Pareto/NBD (₂F₁ parameter derivatives by central differences inside)', () => {
+  it('Pareto/NBD', () => {
     fc.assert(
       fc.property(
         positive(0.05, 5),
@@ -93,7 +93,60 @@ describe('analytic gradients equal central finite differences', () => {
     );
   });
 
-  it('Pareto/NBD at α = β exactly (the switch between the two ₂F₁ forms)', () => {
+  it('Pareto/NBD at the edges: s → 0, β or α → 1e6, the other → 1e-3, long histories', () => {
+    // z = |α−β|/(max(α,β)+t) up to 1 − 1e-9 and x up to 300: every method of the tail integral
+    // (series, continued fraction, split form) and the switches between them.
+    const long = fc
+      .record({
+        x: fc.integer({ min: 0, max: 300 }),
+        T: fc.integer({ min: 0, max: 100_000 }),
+        share: fc.integer({ min: 0, max: 100 }),
+        weight: fc.integer({ min: 1, max: 50 }),
+      })
+      .map(({ x, T, share, weight }) => {
+        const tx = x === 0 ? 0 : Math.round((T * share) / 100);
+        return { x, tx: tx / 100, T: T / 100, weight };
+      });
+    const data = fc.array(long, { minLength: 1, maxLength: 6 }).map((rows) =>
+      compressRfm(
+        {
+          x: Float64Array.from(rows, (r) => r.x),
+          tx: Float64Array.from(rows, (r) => r.tx),
+          T: Float64Array.from(rows, (r) => r.T),
+        },
+        Float64Array.from(rows, (r) => r.weight),
+      ),
+    );
+    const rate = fc.oneof(positive(1e-3, 1e6), fc.constantFrom(1e-3, 1e5, 1e6));
+    fc.assert(
+      fc.property(
+        fc.oneof(positive(1e-3, 50), fc.constantFrom(1, 0.999999, 2)),
+        rate,
+        fc.oneof(positive(1e-4, 50), fc.constantFrom(1e-4, 1, 1.000001)),
+        rate,
+        data,
+        (r, alpha, s, beta, d) => {
+          const p = [r, alpha, s, beta];
+          const g = new Float64Array(4);
+          const ll = paretoNbdLogLikelihoodArray(p, d, g);
+          expect(Number.isFinite(ll)).toBe(true);
+          // Central differences lose ~|ll|·1e-13/h: scale the tolerance with the likelihood.
+          const numeric = numericGradient((v) => paretoNbdLogLikelihoodArray(v, d), p);
+          numeric.forEach((n, i) => {
+            const a = g[i] as number;
+            const theta = p[i] as number;
+            const tol = 1e-6 * (Math.abs(n) + (1 + Math.abs(ll)) / theta);
+            expect(Math.abs(a - n), `component ${i}: analytic ${a}, numeric ${n}`).toBeLessThan(
+              tol,
+            );
+          });
+        },
+      ),
+      { numRuns: 400, seed: 20250612 },
+    );
+  });
+
+  it('Pareto/NBD at α = β exactly (where the larger rate changes sides)', () => {
     const data = compressRfm({
       x: Float64Array.of(0, 3, 12),
       tx: Float64Array.of(0, 20, 5),

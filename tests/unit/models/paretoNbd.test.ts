@@ -52,7 +52,7 @@ function posterior(c: { x: number; tx: number; T: number }, t: number) {
 }
 
 describe('Pareto/NBD', () => {
-  it('the ₂F₁ form of ∫ₜ^∞ (α+τ)^−p (β+τ)^−q dτ equals quadrature (both α ≥ β and α < β)', () => {
+  it('logTailIntegral: ∫ₜ^∞ (α+τ)^−p (β+τ)^−q dτ equals quadrature (both α ≥ β and α < β)', () => {
     const pos = (lo: number, hi: number) =>
       fc.double({ min: Math.log(lo), max: Math.log(hi), noNaN: true }).map(Math.exp);
     fc.assert(
