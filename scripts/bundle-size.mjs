@@ -99,8 +99,12 @@ if (!entries.length) fail('no module script in index.html');
 const load = new Map(); // file → { context, kind }
 const mainInitial = staticClosure(entries);
 for (const f of mainInitial) load.set(f, { context: 'main', kind: 'initial' });
-const workerEntries = new Set([...mainInitial].flatMap((f) => [...graph.get(f).workers]));
-if (!workerEntries.size) console.warn('bundle-size: warning: no worker referenced by the page');
+// The compute worker (models, k-means) is started by the first fit, after the segments are on
+// screen (src/engine/computeClient.ts): its code is loaded on demand, not for the first screen.
+const DEFERRED_WORKER = /(^|\/)compute\.worker-[\w-]+\.js$/;
+const referenced = new Set([...mainInitial].flatMap((f) => [...graph.get(f).workers]));
+if (!referenced.size) console.warn('bundle-size: warning: no worker referenced by the page');
+const workerEntries = new Set([...referenced].filter((f) => !DEFERRED_WORKER.test(f)));
 const workerInitial = staticClosure(workerEntries);
 for (const f of workerInitial)
   if (!load.has(f)) load.set(f, { context: 'worker', kind: 'initial' });
@@ -112,7 +116,7 @@ for (const [context, initial] of [
   const queue = [...initial];
   while (queue.length) {
     const f = queue.pop();
-    const next = [...graph.get(f).dynamics, ...(context === 'worker' ? graph.get(f).workers : [])];
+    const next = [...graph.get(f).dynamics, ...graph.get(f).workers];
     for (const g of staticClosure(next)) {
       if (reached.has(g)) continue;
       reached.add(g);

@@ -1,12 +1,14 @@
 import { mount } from 'svelte';
 import App from './App.svelte';
 import { EngineClient } from './engine/client';
+import { ComputeClient } from './engine/computeClient';
 import { isCurrency } from './i18n/format';
 import { isLocale, preferredLocale } from './i18n/locales';
 import { Session } from './state/session.svelte';
 import type { Persistence } from './state/persistence.svelte';
 import './app.css';
 import dbWorkerUrl from '../workers/db.worker.ts?worker&url';
+import computeWorkerUrl from '../workers/compute.worker.ts?worker&url';
 
 // public/csp.js writes the connect-src policy; without it connections would be unrestricted.
 if (!document.querySelector('meta[data-csp="connect"]'))
@@ -17,11 +19,14 @@ if (!document.querySelector('meta[data-csp="connect"]'))
  * empty: it could connect anywhere. Started from a blob: URL that imports it, it inherits this
  * page's policy (connect-src, 'wasm-unsafe-eval') instead — tests/e2e/security.spec.ts checks it.
  */
-const dbWorkerBlob = URL.createObjectURL(
-  new Blob([`import ${JSON.stringify(new URL(dbWorkerUrl, location.href).href)};`], {
-    type: 'text/javascript',
-  }),
-);
+const blobStarting = (url: string) =>
+  URL.createObjectURL(
+    new Blob([`import ${JSON.stringify(new URL(url, location.href).href)};`], {
+      type: 'text/javascript',
+    }),
+  );
+const dbWorkerBlob = blobStarting(dbWorkerUrl);
+const computeWorkerBlob = blobStarting(computeWorkerUrl);
 
 // The worker (and so the engine) starts now, while the page renders, not when a file arrives.
 const engine = new EngineClient(
@@ -31,7 +36,11 @@ const engine = new EngineClient(
       name: `db-${generation}`,
     }),
 );
-const session = new Session(engine);
+// Models run in a worker of their own, started when the first fit is asked for.
+const compute = new ComputeClient(
+  () => new Worker(computeWorkerBlob, { type: 'module', name: 'compute' }),
+);
+const session = new Session(engine, compute);
 const params = new URLSearchParams(location.search);
 const lang = params.get('lang');
 session.locale = isLocale(lang) ? lang : preferredLocale(navigator.languages);

@@ -47,10 +47,13 @@ export class SqlRunner {
     this.cancelRequested = false;
   }
 
-  /** Tag the statements from now on as `step`'s (its earlier run is forgotten); null: untagged. */
-  beginStep(step: string | null): void {
+  /**
+   * Tag the statements from now on as `step`'s (its earlier run is forgotten, unless this
+   * continues a run begun in an earlier call); null: untagged.
+   */
+  beginStep(step: string | null, continued = false): void {
     this.step = step;
-    if (step !== null) this.steps.set(step, []);
+    if (step !== null && !(continued && this.steps.has(step))) this.steps.set(step, []);
   }
 
   throwIfCancelled(): void {

@@ -1,4 +1,6 @@
 import type { EngineQueue } from './engineQueue';
+import * as analysis from './steps/analysis';
+import { loadCsv } from './steps/ingest';
 
 /** Rows per warm-up round; two rounds bring the engine's hot paths to full speed (see README). */
 const WARM_UP_ROWS = 200_000;
@@ -29,10 +31,13 @@ export async function warmUp(queue: EngineQueue, maxRounds = ROUNDS): Promise<nu
   for (let round = 0; round < maxRounds; round++) {
     const finished = await queue
       .run(async (engine) => {
-        const loaded = await engine.loadCsv(syntheticOrders(WARM_UP_ROWS), 'warm-up.csv');
+        const loaded = await loadCsv(engine, syntheticOrders(WARM_UP_ROWS), 'warm-up.csv');
         try {
           if (queue.shouldYield) return false;
-          await engine.analyse(loaded.datasetId, loaded.guess, { asOf: null, scheme: 'rfm11' });
+          await analysis.methods.analyse(engine, loaded.datasetId, loaded.guess, {
+            asOf: null,
+            scheme: 'rfm11',
+          });
           return true;
         } finally {
           engine.drop(loaded.datasetId);

@@ -9,6 +9,8 @@ import type { SegmentScheme } from './segments';
 export interface PointsOptions {
   rfmTable: string;
   scheme: SegmentScheme;
+  /** Include the scores and segment (the points' base); false for columns added later. */
+  base?: boolean;
   /** `value_<id>` when the value step ran for the analysis on screen. */
   valueTable: string | null;
   /** `lcstage_<id>` when the lifecycle step ran for it. */
@@ -17,15 +19,31 @@ export interface PointsOptions {
   clusterTable?: string | null;
 }
 
+/**
+ * Every customer's point columns in customer-id order: the base (id, R/F/M, scores, segment) and
+ * the columns of the later steps given. A step that finishes later sends only its own columns.
+ */
 export function pointsSql(o: PointsOptions): string {
-  const value = o.valueTable
-    ? `, v.historical_value, v.current_value, v.predicted_value, v.total_value, v.p_alive, v.value_tier`
-    : '';
-  const stage = o.stageTable ? ', s.stage' : '';
-  const cluster = o.clusterTable ? ', c.cluster' : '';
-  return `SELECT r.customer_id, CAST(r.recency_days AS DOUBLE) AS recency_days,
-  CAST(r.frequency AS DOUBLE) AS frequency, CAST(r.monetary AS DOUBLE) AS monetary,
-  r.r_score, r.f_score, r.m_score, r.${segmentColumn(o.scheme)} AS segment${value}${stage}${cluster}
+  const columns = [
+    ...(o.base === false
+      ? []
+      : [
+          'r.customer_id',
+          'CAST(r.recency_days AS DOUBLE) AS recency_days',
+          'CAST(r.frequency AS DOUBLE) AS frequency',
+          'CAST(r.monetary AS DOUBLE) AS monetary',
+          'r.r_score, r.f_score, r.m_score',
+          `r.${segmentColumn(o.scheme)} AS segment`,
+        ]),
+    ...(o.valueTable
+      ? [
+          'v.historical_value, v.current_value, v.predicted_value, v.total_value, v.p_alive, v.value_tier',
+        ]
+      : []),
+    ...(o.stageTable ? ['s.stage'] : []),
+    ...(o.clusterTable ? ['c.cluster'] : []),
+  ];
+  return `SELECT ${columns.join(', ')}
 FROM ${o.rfmTable} r
 ${o.valueTable ? `LEFT JOIN ${o.valueTable} v USING (customer_id)` : ''}
 ${o.stageTable ? `LEFT JOIN ${o.stageTable} s USING (customer_id)` : ''}

@@ -4,33 +4,33 @@ export function columnRef(index: number): string {
   return `#${index + 1}`;
 }
 
+/** The kinds of table a dataset owns, each named `<prefix>_<dataset id>`. */
+export type TablePrefix =
+  | 'raw'
+  | 'tx'
+  | 'totals'
+  | 'rfm'
+  | 'rejects'
+  | 'params'
+  | 'attrs'
+  | 'clvsum'
+  | 'vparams'
+  | 'vinputs'
+  | 'vpred'
+  | 'vextra'
+  | 'vcac'
+  | 'lcrules'
+  | 'lcstage'
+  | 'lchist'
+  | 'lccohort'
+  | 'selk'
+  | 'sel'
+  | 'value'
+  | 'playbook'
+  | 'cluster';
+
 /** Table names are ours (a prefix and a counter), never derived from user input. */
-export function tableName(
-  prefix:
-    | 'raw'
-    | 'tx'
-    | 'totals'
-    | 'rfm'
-    | 'rejects'
-    | 'params'
-    | 'attrs'
-    | 'clvsum'
-    | 'vparams'
-    | 'vinputs'
-    | 'vpred'
-    | 'vextra'
-    | 'vcac'
-    | 'lcrules'
-    | 'lcstage'
-    | 'lchist'
-    | 'lccohort'
-    | 'selk'
-    | 'sel'
-    | 'value'
-    | 'playbook'
-    | 'cluster',
-  datasetId: number,
-): string {
+export function tableName(prefix: TablePrefix, datasetId: number): string {
   if (!Number.isInteger(datasetId) || datasetId < 0)
     throw new Error(`Invalid dataset id ${datasetId}`);
   return `${prefix}_${datasetId}`;

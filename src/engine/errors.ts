@@ -4,6 +4,8 @@
  */
 export type EngineErrorCode =
   | 'cancelled'
+  | 'superseded'
+  | 'compute_timeout'
   | 'empty_file'
   | 'unsupported_format'
   | 'not_text'

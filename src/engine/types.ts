@@ -19,6 +19,7 @@ import type { LifecycleRules } from '../analysis/lifecycleRules';
 import type { CohortPeriod, LifecyclePeriod } from '../analysis/lifecycleSql';
 import type { PurchaseModel } from '../models/clv';
 import type { FrequencyBin, HoldoutErrors } from '../models/holdout';
+import type { KScore } from '../models/kmeans';
 
 /** A file loaded into the engine as text columns, waiting for (or having) a mapping. */
 export interface LoadedDataset {
@@ -297,12 +298,52 @@ export interface ValueResult {
   fitMs: number;
 }
 
+/**
+ * The value step's inputs as the engine hands them to the compute worker: each customer's summary
+ * in days (in the order of `vinputs_<id>`), mean order value, and the margin in force. `ticket`
+ * ties the later `finish` to this run.
+ */
+export interface ValueInputs {
+  ticket: number;
+  asOf: string;
+  margin: ValueResult['margin'];
+  summary: { x: Float64Array; tx: Float64Array; T: Float64Array; monetary: Float64Array };
+  orderValue: Float64Array;
+}
+
+/** What the compute worker predicted for each customer, in the order of the inputs. */
+export interface ValuePredictions {
+  pAlive: Float64Array | null;
+  expectedPurchases: Float64Array;
+  expectedSpend: Float64Array;
+  predictedValue: Float64Array;
+}
+
+/** What the engine computes from the predictions (the value result's SQL side). */
+export type ValueTables = Pick<
+  ValueResult,
+  'totals' | 'groups' | 'channels' | 'lorenz' | 'gini' | 'facts'
+>;
+
 /** A calibration/holdout check: the split date, with the analysis's as-of date as the end. */
 export interface HoldoutOptions {
   /** 'YYYY-MM-DD': the first holdout day. */
   splitDate: string;
   unit: TimeUnit;
   purchaseModel: 'auto' | 'bgnbd' | 'paretonbd';
+}
+
+/** The engine's side of a holdout check, for the compute worker's fit and comparison. */
+export interface HoldoutInputs {
+  split: string;
+  end: string;
+  holdoutDays: number;
+  /** Each customer's summary on the purchases before the split, in days. */
+  calibrationDays: { x: Float64Array; tx: Float64Array; T: Float64Array };
+  /** Each customer's purchases in the holdout period, in the same order. */
+  actual: Float64Array;
+  /** Repeat transactions per week of the holdout, as days from the split. */
+  periods: { startOffset: number; endOffset: number; actual: number }[];
 }
 
 export interface HoldoutResult {
@@ -468,6 +509,29 @@ export interface ClusterProfile extends GroupFacts {
   attributeMeans: (number | null)[];
   /** The centroid in standardised feature space (R, F, M, attributes). */
   centroid: number[];
+}
+
+/** The engine's side of a clustering, for the compute worker's k-means. */
+export interface ClusterInputs {
+  ticket: number;
+  /** The numeric attributes used as features beside log R, F, M. */
+  attributes: CustomerAttribute[];
+  /** Standardised features, row-major (n customers × d), in the order of the features table. */
+  matrix: { data: Float64Array; n: number; d: number };
+  /** Each customer's spend, to number clusters from the highest spending. */
+  monetary: Float64Array;
+  range: { kMin: number; kMax: number; fixedK: number | null };
+}
+
+/** What the compute worker's k-means found: clusters numbered 1..k by mean spend. */
+export interface ClusterFit {
+  k: number;
+  scores: KScore[];
+  /** Each customer's cluster number, in the order of the inputs. */
+  cluster: Int32Array;
+  /** k × d, row c − 1 is cluster c's centroid. */
+  centroids: Float64Array;
+  ms: number;
 }
 
 export interface ClusterResult {

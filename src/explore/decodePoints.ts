@@ -58,27 +58,25 @@ function bytes(table: Table, name: string): Uint8Array {
   return Uint8Array.from(doubles(table, name));
 }
 
+/** What fixes the points' identity and category codes. */
+export interface PointsMeta {
+  datasetId: number;
+  asOf: string;
+  segmentKeys: readonly string[];
+  tierKeys: readonly string[];
+  stageKeys: readonly string[];
+}
+
+/** The columns later steps add to the points: null for a step whose columns are not there. */
+export type PointExtras = Pick<CustomerPoints, 'value' | 'stage' | 'cluster'>;
+
 /** The engine's points (pointsSql) as typed columns; key orders fix the category codes. */
-export function decodePoints(
-  ipc: Uint8Array,
-  meta: {
-    datasetId: number;
-    asOf: string;
-    segmentKeys: readonly string[];
-    tierKeys: readonly string[];
-    stageKeys: readonly string[];
-  },
-): CustomerPoints {
+export function decodePoints(ipc: Uint8Array, meta: PointsMeta): CustomerPoints {
   const table = tableFromIPC(ipc);
   const n = table.numRows;
   const ids = (table.getChild('customer_id')?.toArray() ?? []) as string[];
-  const column = (name: string) => {
-    const c = table.getChild(name);
-    return c ? [...c] : null;
-  };
-  const segment = codes(column('segment') ?? [], meta.segmentKeys);
-  const tierColumn = column('value_tier');
-  const stageColumn = column('stage');
+  const segmentColumn = table.getChild('segment');
+  const segment = codes(segmentColumn ? [...segmentColumn] : [], meta.segmentKeys);
   return {
     datasetId: meta.datasetId,
     asOf: meta.asOf,
@@ -92,6 +90,23 @@ export function decodePoints(
     mScore: bytes(table, 'm_score'),
     segment: segment.codes,
     segmentKeys: segment.keys,
+    ...extrasOf(table, meta),
+  };
+}
+
+/** Columns a step added later (pointsSql without the base), in the same customer order. */
+export function decodePointExtras(ipc: Uint8Array, meta: PointsMeta): PointExtras {
+  return extrasOf(tableFromIPC(ipc), meta);
+}
+
+function extrasOf(table: Table, meta: PointsMeta): PointExtras {
+  const column = (name: string) => {
+    const c = table.getChild(name);
+    return c ? [...c] : null;
+  };
+  const tierColumn = column('value_tier');
+  const stageColumn = column('stage');
+  return {
     value: tierColumn
       ? (() => {
           const tier = codes(tierColumn, meta.tierKeys);

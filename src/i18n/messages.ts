@@ -1,5 +1,6 @@
 import type { Locale } from './locales';
 import * as charts from './areas/charts';
+import * as compute from './areas/compute';
 import * as explore from './areas/explore';
 import * as persist from './areas/persist';
 import * as notebook from './areas/notebook';
@@ -267,7 +268,7 @@ const core = {
     'These lifecycle rules cannot be used: {problems}. Day counts are whole numbers of at least 1, factors above 0, probabilities between 0 and 1.',
   'error.engine_failed': 'The analysis engine failed: {message}',
   'error.engine_restarted':
-    'The analysis engine stopped responding and was restarted; reloading your data.',
+    'The analysis engine stopped responding while this ran and was restarted. It is not started again by itself, so nothing loops: press Try again to run it once more.',
   'error.encoding_mismatch':
     '“{file}” is not UTF-8 throughout, although it begins so: line {line} (byte offset {byte}) has the bytes {bytes}, which UTF-8 cannot hold: “{text}”. That part looks like {suggestion}. Choose the file’s encoding in the Encoding menu (Chinese Excel and WPS usually save GB18030 / GBK) and load it again, or save the file as “CSV UTF-8”.',
   'encoding.garbled':
@@ -488,6 +489,7 @@ const en = {
   ...persist.en,
   ...notebook.en,
   ...pipeline.en,
+  ...compute.en,
 };
 
 export type MessageKey = keyof typeof en;
@@ -734,7 +736,8 @@ const zhCore: Record<keyof typeof core, string> = {
   'error.invalid_lifecycle_rules':
     '以下生命周期规则无法使用：{problems}。天数须为不小于 1 的整数，倍数大于 0，概率在 0 与 1 之间。',
   'error.engine_failed': '分析引擎出错：{message}',
-  'error.engine_restarted': '分析引擎无响应，已重新启动；正在重新加载数据。',
+  'error.engine_restarted':
+    '运行这一步时分析引擎无响应，已重新启动。为避免循环，这一步不会自动重跑：如需再次运行，请点“重试”。',
   'error.encoding_mismatch':
     '“{file}”开头是 UTF-8，但后面不是：第 {line} 行（字节偏移 {byte}）的字节 {bytes} 不是有效的 UTF-8：“{text}”。这部分看起来是 {suggestion} 编码。请在“编码”菜单中选择文件的编码（中文 Excel 和 WPS 通常保存为 GB18030 / GBK）后重新加载，或将文件另存为“CSV UTF-8”。',
   'encoding.garbled':
@@ -951,6 +954,7 @@ const zh: Record<MessageKey, string> = {
   ...persist.zh,
   ...notebook.zh,
   ...pipeline.zh,
+  ...compute.zh,
 };
 
 export const MESSAGES: Record<Locale, Record<MessageKey, string>> = { en, 'zh-CN': zh };

@@ -9,7 +9,6 @@ import {
   modelChoice,
   periodsPerMonth,
   predictionsSteps,
-  type ChoiceCriterion,
   type ModelChoice,
   type PurchaseModel,
 } from './clv';
@@ -21,46 +20,15 @@ import {
 import type { FitStop } from './mle';
 import { fitParetoNbdSteps, type ParetoNbdFit } from './paretoNbd';
 import { runToEnd, type Steps } from './steps';
-import {
-  compressRfm,
-  daysPerUnit,
-  expandRows,
-  type SummaryColumns,
-  type TimeUnit,
-} from './summary';
+import { DEFAULT_FIT_BUDGET, type FitBudget, type ValueModelOptions } from './valueModelOptions';
 
-export interface ValueModelOptions {
-  /** Model time unit; the summary comes in days. */
-  unit: TimeUnit;
-  /** Horizon of the predicted value, in months. */
-  horizonMonths: number;
-  monthlyDiscountRate: number;
-  /** Share of revenue that is profit (1 = value in revenue). */
-  margin: number;
-  /** 'auto' picks the better of BG/NBD and Pareto/NBD by `criterion`. */
-  purchaseModel: 'auto' | 'bgnbd' | 'paretonbd';
-  criterion: ChoiceCriterion;
-}
-
-/**
- * What each fit may spend: an iteration limit per start and a wall-clock budget for the whole fit.
- * A fit that reaches either stops and the value step goes on without it.
- */
-export interface FitBudget {
-  maxIterations: number;
-  ms: number;
-}
-
-export const DEFAULT_FIT_BUDGET: FitBudget = { maxIterations: 300, ms: 3000 };
-
-export const DEFAULT_VALUE_MODEL_OPTIONS: ValueModelOptions = {
-  unit: 'weeks',
-  horizonMonths: 12,
-  monthlyDiscountRate: 0.01,
-  margin: 1,
-  purchaseModel: 'auto',
-  criterion: 'bic',
-};
+export {
+  DEFAULT_FIT_BUDGET,
+  DEFAULT_VALUE_MODEL_OPTIONS,
+  type FitBudget,
+  type ValueModelOptions,
+} from './valueModelOptions';
+import { compressRfm, daysPerUnit, expandRows, type SummaryColumns } from './summary';
 
 /**
  * What a model needs before it is worth fitting. Below these, estimates are noise: a purchase model

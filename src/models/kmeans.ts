@@ -3,6 +3,7 @@
  * PRNG, so the same data and seed always give the same clusters; Lloyd iterations; silhouette
  * (exact, or on a fixed-seed sample for large n); and the choice of k by the best silhouette.
  */
+import { runToEnd, type Steps } from './steps';
 
 /** Mulberry32: a small, fast 32-bit PRNG; enough for seeding and sampling, and reproducible. */
 export function mulberry32(seed: number): () => number {
@@ -100,8 +101,8 @@ export function kmeansPlusPlus(m: Matrix, k: number, random: () => number): Floa
   return centroids;
 }
 
-/** Lloyd iterations from given centroids. */
-function lloyd(m: Matrix, start: Float64Array, k: number, o: KMeansOptions): KMeansResult {
+/** Lloyd iterations from given centroids (a pause after each pass over the rows). */
+function* lloyd(m: Matrix, start: Float64Array, k: number, o: KMeansOptions): Steps<KMeansResult> {
   const { data, n, d } = m;
   const centroids = Float64Array.from(start);
   const labels = new Int32Array(n);
@@ -162,6 +163,7 @@ function lloyd(m: Matrix, start: Float64Array, k: number, o: KMeansOptions): KMe
       converged = true;
       break;
     }
+    yield;
   }
   // The last assignment is kept (not redone against the moved centroids): it is what the
   // centroids are the means of, and it keeps the rows an empty cluster took over.
@@ -170,27 +172,36 @@ function lloyd(m: Matrix, start: Float64Array, k: number, o: KMeansOptions): KMe
   return { k, labels, centroids, sizes, inertia, iterations, converged };
 }
 
+type KMeansCallOptions = Partial<KMeansOptions> & {
+  /** Start from these centroids (k × d) instead of k-means++ seedings. */
+  initial?: Float64Array;
+};
+
 /** k-means with `restarts` k-means++ seedings from one seeded stream; the lowest inertia wins. */
-export function kmeans(
+export function kmeans(m: Matrix, k: number, options: KMeansCallOptions = {}): KMeansResult {
+  return runToEnd(kmeansSteps(m, k, options));
+}
+
+/** `kmeans` as steps. */
+export function* kmeansSteps(
   m: Matrix,
   k: number,
-  options: Partial<KMeansOptions> & {
-    /** Start from these centroids (k × d) instead of k-means++ seedings. */
-    initial?: Float64Array;
-  } = {},
-): KMeansResult {
+  options: KMeansCallOptions = {},
+): Steps<KMeansResult> {
   const o = { ...DEFAULT_KMEANS_OPTIONS, ...options };
   if (!Number.isInteger(k) || k < 1) throw new Error(`k must be a positive integer, got ${k}`);
   if (m.n < k) throw new Error(`k = ${k} needs at least ${k} rows, got ${m.n}`);
   if (m.data.length !== m.n * m.d) throw new Error('data length is not n × d');
   if (o.initial) {
     if (o.initial.length !== k * m.d) throw new Error('initial centroids are not k × d');
-    return lloyd(m, o.initial, k, o);
+    return yield* lloyd(m, o.initial, k, o);
   }
   const random = mulberry32(o.seed);
   let best: KMeansResult | null = null;
   for (let r = 0; r < Math.max(1, o.restarts); r++) {
-    const fit = lloyd(m, kmeansPlusPlus(m, k, random), k, o);
+    const seeds = kmeansPlusPlus(m, k, random);
+    yield;
+    const fit = yield* lloyd(m, seeds, k, o);
     if (best === null || fit.inertia < best.inertia - 1e-12 * Math.abs(best.inertia)) best = fit;
   }
   return best as KMeansResult;
@@ -232,6 +243,19 @@ export function silhouette(
   k: number,
   options: { sampleSize?: number; seed?: number } = {},
 ): number {
+  return runToEnd(silhouetteSteps(m, labels, k, options));
+}
+
+/** Rows of the silhouette between pauses (each is a pass over the sample). */
+const SILHOUETTE_ROWS_PER_PAUSE = 250;
+
+/** `silhouette` as steps. */
+export function* silhouetteSteps(
+  m: Matrix,
+  labels: Int32Array,
+  k: number,
+  options: { sampleSize?: number; seed?: number } = {},
+): Steps<number> {
   const sampleSize = options.sampleSize ?? 3000;
   const rows = sampleRows(m.n, sampleSize, options.seed ?? 7);
   const n = rows.length;
@@ -241,6 +265,7 @@ export function silhouette(
   for (let r = 0; r < n; r++) counts[labels[rows[r]!]!]!++;
   let total = 0;
   for (let r = 0; r < n; r++) {
+    if (r % SILHOUETTE_ROWS_PER_PAUSE === SILHOUETTE_ROWS_PER_PAUSE - 1) yield;
     const i = rows[r] as number;
     const own = labels[i] as number;
     sums.fill(0);
@@ -298,6 +323,14 @@ export function chooseK(
   m: Matrix,
   options: Partial<ChooseKOptions> = {},
 ): { k: number; scores: KScore[]; fit: KMeansResult } {
+  return runToEnd(chooseKSteps(m, options));
+}
+
+/** `chooseK` as steps, reporting each k tried. */
+export function* chooseKSteps(
+  m: Matrix,
+  options: Partial<ChooseKOptions> = {},
+): Steps<{ k: number; scores: KScore[]; fit: KMeansResult }> {
   const o = { ...DEFAULT_CHOOSE_K, ...options };
   const seed = o.seed ?? DEFAULT_KMEANS_OPTIONS.seed;
   const kMax = Math.min(o.kMax, m.n - 1);
@@ -305,13 +338,17 @@ export function chooseK(
   const scores: KScore[] = [];
   const fits = new Map<number, KMeansResult>();
   for (let k = o.kMin; k <= kMax; k++) {
-    const fit = kmeans(sample, k, o);
+    const fit = yield* kmeansSteps(sample, k, o);
     fits.set(k, fit);
     scores.push({
       k,
       inertiaPerRow: fit.inertia / sample.n,
-      silhouette: silhouette(sample, fit.labels, k, { sampleSize: o.silhouetteSample, seed }),
+      silhouette: yield* silhouetteSteps(sample, fit.labels, k, {
+        sampleSize: o.silhouetteSample,
+        seed,
+      }),
     });
+    yield { task: 'kmeans', iteration: k, done: k - o.kMin + 1, total: kMax - o.kMin + 1 };
   }
   let k = o.fixedK;
   if (k === null) {
@@ -325,6 +362,6 @@ export function chooseK(
   const fit =
     sample === m && fitted
       ? fitted
-      : kmeans(m, k, fitted ? { ...o, initial: fitted.centroids } : o);
+      : yield* kmeansSteps(m, k, fitted ? { ...o, initial: fitted.centroids } : o);
   return { k, scores, fit };
 }

@@ -15,29 +15,35 @@ export function sessionHost(session: Session): NotebookHost {
       const c = current();
       return c
         ? analysisKey(c.datasetId, c.asOf, session.scheme, [
-            session.valuation?.status ?? null,
-            session.lifecycle?.status ?? null,
+            session.valuation.status,
+            session.lifecycle.status,
           ])
         : null;
     },
     run: (sql, maxRows, runId) => {
       const c = current();
       if (!c) return Promise.resolve({ status: 'refused', reason: 'empty', keyword: '' });
-      return session.engine.call(
-        (api) => api.notebookRun(c.datasetId, session.scheme, sql, maxRows, runId),
+      return session.engine.run(
+        'notebook',
+        'run',
+        [c.datasetId, session.scheme, sql, maxRows, runId],
         { timeoutMs: RUN_TIMEOUT_MS },
       );
     },
     schema: () => {
       const c = current();
       if (!c) return Promise.resolve([]);
-      return session.engine.call((api) => api.notebookSchema(c.datasetId, session.scheme), {
-        timeoutMs: 60_000,
-      });
+      return session.engine.run('notebook', 'schema', [c.datasetId, session.scheme]);
     },
     cancel: (runId) =>
       void session.engine
-        .call((api) => api.notebookCancel(runId), { timeoutMs: 30_000 })
+        .call(
+          async (api) => {
+            await api.cancelNotebookRun(runId);
+            return { ok: true, value: undefined };
+          },
+          { timeoutMs: 30_000 },
+        )
         .catch(() => {}),
   };
 }

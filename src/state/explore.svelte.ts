@@ -2,9 +2,11 @@ import { LIFECYCLE_STAGES } from '../analysis/lifecycleRules';
 import { segmentKeysOf } from '../analysis/segments';
 import {
   decodeGroupOrders,
+  decodePointExtras,
   decodePoints,
   maskWhere,
   selectedPositions,
+  type PointsMeta,
 } from '../explore/decodePoints';
 import type { AttributeColouring, CustomerPoints, SelectionMask } from '../explore/points';
 import type { CustomerAttribute } from '../engine/types';
@@ -35,31 +37,33 @@ export class Explore {
   /** An attribute whose groups the value map can colour by and select (segments by attribute). */
   attribute = $state.raw<AttributeColouring | null>(null);
   private request = 0;
+  /** The scheme the points' segments were read under. */
+  private scheme: string | null = null;
 
   constructor(private readonly session: Session) {
     session.onSelectionCleared = () => this.forgetSelection();
   }
 
-  /** Fetch the points of the analysis on screen (again after its value or stages arrive). */
+  /**
+   * Fetch the points of the analysis on screen (the columns of every step already finished with
+   * them). Asked again for the same analysis and scheme, it does nothing.
+   */
   async refresh(): Promise<void> {
     const current = this.session.current;
     if (!current) return;
     const { datasetId } = current.loaded;
+    const scheme = this.session.scheme;
+    const meta = this.meta();
+    if (!meta) return;
+    const shown = this.points;
+    if (shown?.datasetId === datasetId && shown.asOf === meta.asOf && this.scheme === scheme)
+      return;
     const mine = ++this.request;
     this.loading = true;
     try {
-      const bytes = await this.session.engine.call(
-        (api) => api.points(datasetId, this.session.scheme),
-        { timeoutMs: 60_000 },
-      );
+      const bytes = await this.session.engine.run('customers', 'points', [datasetId, scheme]);
       if (mine !== this.request) return;
-      const points = decodePoints(bytes, {
-        datasetId,
-        asOf: current.result.asOf,
-        segmentKeys: segmentKeysOf(this.session.scheme),
-        tierKeys: TIER_KEYS,
-        stageKeys: LIFECYCLE_STAGES,
-      });
+      const points = decodePoints(bytes, meta);
       const samePeople = this.points?.datasetId === datasetId && this.points.asOf === points.asOf;
       if (!samePeople) {
         this.selection = null;
@@ -68,12 +72,52 @@ export class Explore {
         this.attribute = null;
       }
       this.points = points;
+      this.scheme = scheme;
       this.error = null;
     } catch (e) {
       if (mine === this.request) this.error = errorOf(e);
     } finally {
       if (mine === this.request) this.loading = false;
     }
+  }
+
+  /**
+   * A step finished for the analysis on screen: fetch only its columns and add them to the
+   * points (the base and the other steps' columns stay as they are).
+   */
+  async addColumns(group: 'value' | 'stage' | 'cluster'): Promise<void> {
+    const points = this.points;
+    const meta = this.meta();
+    if (!points || !meta || points.datasetId !== meta.datasetId || points.asOf !== meta.asOf)
+      return;
+    const request = this.request;
+    try {
+      const bytes = await this.session.engine.run('customers', 'points', [
+        points.datasetId,
+        this.session.scheme,
+        [group],
+      ]);
+      // Newer base points (another analysis or scheme) were asked for meanwhile: they carry it.
+      if (request !== this.request || this.points !== points) return;
+      const extras = decodePointExtras(bytes, meta);
+      const column = { value: 'value', stage: 'stage', cluster: 'cluster' } as const;
+      if (extras[column[group]] === null) return;
+      this.points = { ...points, [column[group]]: extras[column[group]] };
+    } catch (e) {
+      if (request === this.request) this.error = errorOf(e);
+    }
+  }
+
+  private meta(): PointsMeta | null {
+    const current = this.session.current;
+    if (!current) return null;
+    return {
+      datasetId: current.loaded.datasetId,
+      asOf: current.result.asOf,
+      segmentKeys: segmentKeysOf(this.session.scheme),
+      tierKeys: TIER_KEYS,
+      stageKeys: LIFECYCLE_STAGES,
+    };
   }
 
   /**
@@ -87,10 +131,10 @@ export class Explore {
     const current = this.session.current;
     if (!current) return null;
     const plain = $state.snapshot(attribute) as CustomerAttribute; // a proxy cannot be posted
-    const bytes = await this.session.engine.call(
-      (api) => api.attributeGroupOrders(current.loaded.datasetId, plain),
-      { timeoutMs: 60_000 },
-    );
+    const bytes = await this.session.engine.run('segmentation', 'groupOrders', [
+      current.loaded.datasetId,
+      plain,
+    ]);
     if (this.session.current !== current) return null;
     this.attribute = { name: attribute.name, codes: decodeGroupOrders(bytes), labels };
     return this.attribute;

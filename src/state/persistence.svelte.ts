@@ -437,18 +437,15 @@ export class Persistence {
     const current = this.session.current;
     if (!current) return null;
     const { result } = current;
-    const same = (c: { datasetId: number; asOf: string } | null | undefined) =>
-      c?.datasetId === current.loaded.datasetId && c.asOf === result.asOf;
-    const valuation = this.session.valuation;
-    const lifecycle = this.session.lifecycle;
+    const key = this.session.analysisKey;
     return JSON.parse(
       JSON.stringify({
         asOf: result.asOf,
         scheme: result.scheme,
         summary: result.summary,
         segments: result.segments,
-        value: same(valuation) && valuation?.result ? valuation.result.totals : null,
-        stages: same(lifecycle) && lifecycle?.result ? lifecycle.result.stages : null,
+        value: this.session.valuation.resultFor(key)?.totals ?? null,
+        stages: this.session.lifecycle.resultFor(key)?.stages ?? null,
       }),
     ) as ResultsSnapshot;
   }

@@ -10,21 +10,13 @@ import type {
   PersonaRequest,
   PersonaResult,
 } from '../engine/types';
-import type { EngineErrorCode, ErrorDetails } from '../engine/errors';
+import { clusterStep } from '../compute/clusterStep';
 import type { MessageKey } from '../i18n/messages';
-import { errorOf, type Session } from './session.svelte';
-
-/** One piece of segmentation work for one analysis (dataset and as-of date). */
-interface Slot<T> {
-  key: string;
-  status: 'computing' | 'ready' | 'error';
-  result: T | null;
-  error: { code: EngineErrorCode; details: ErrorDetails } | null;
-}
+import { Computation, type WorkContext } from './computation.svelte';
+import type { Session } from './session.svelte';
 
 export const refKey = (ref: AttributeRef) => `${ref.source}:${ref.column}`;
 
-const TIMEOUT_MS = 120_000;
 const TREND_MONTHS = 6;
 
 /**
@@ -37,17 +29,17 @@ const TREND_MONTHS = 6;
  * cluster number in the UI language.
  */
 export class Segmentation {
-  attributes = $state<Slot<CustomerAttribute[]> | null>(null);
+  readonly attributes = new Computation<CustomerAttribute[]>();
   /** The chosen attribute, as "orders:3" / "customers:1". */
   attributeKey = $state<string | null>(null);
-  breakdown = $state<Slot<AttributeBreakdown> | null>(null);
+  readonly breakdown = new Computation<AttributeBreakdown>();
   /** Analyst's k (null = by silhouette) and the numeric attributes added as features. */
   clusterK = $state<number | null>(null);
   clusterFeatures = $state<string[]>([]);
-  clusters = $state<Slot<ClusterResult> | null>(null);
+  readonly clusters = new Computation<ClusterResult>();
   personaBasis = $state<PersonaBasis>('segments');
   trendMeasure = $state<'customers' | 'revenue'>('customers');
-  personas = $state<Slot<PersonaResult> | null>(null);
+  readonly personas = new Computation<PersonaResult>();
 
   /** The analysis (dataset, as-of date, valued or not) the results belong to. */
   private analysisKey = '';
@@ -62,14 +54,13 @@ export class Segmentation {
 
   /** Whether the value step of the analysis on screen has finished (true), failed (false) or runs (null). */
   valueSettled(): boolean | null {
-    const c = this.session.current;
     const v = this.session.valuation;
-    if (!c || !v || v.datasetId !== c.loaded.datasetId || v.asOf !== c.result.asOf) return null;
+    if (!v.isFor(this.session.analysisKey)) return null;
     return v.status === 'computing' ? null : v.status === 'ready';
   }
 
   get chosenAttribute(): CustomerAttribute | null {
-    const list = this.attributes?.result ?? [];
+    const list = this.attributes.result ?? [];
     return list.find((a) => refKey(a.ref) === this.attributeKey) ?? null;
   }
 
@@ -84,7 +75,7 @@ export class Segmentation {
     if (analysis === this.analysisKey) return;
     const sameData = this.analysisKey.startsWith(`${key}|`);
     this.analysisKey = analysis;
-    if (!sameData || !this.attributes?.result) await this.loadAttributes();
+    if (!sameData || !this.attributes.result) await this.loadAttributes();
     if (!this.still(analysis)) return;
     await this.loadBreakdown();
     if (!this.still(analysis)) return;
@@ -97,35 +88,21 @@ export class Segmentation {
     return this.analysisKey === analysis;
   }
 
-  /** Run `work` for the analysis on screen into a slot; a result for another analysis is dropped. */
-  private async compute<K extends 'attributes' | 'breakdown' | 'clusters' | 'personas'>(
-    slot: K,
-    work: (datasetId: number) => Promise<NonNullable<Segmentation[K]>['result']>,
+  /** Run `work` for the analysis on screen; a result for another analysis is never shown. */
+  private async compute<T>(
+    computation: Computation<T>,
+    work: (datasetId: number, context: WorkContext) => Promise<T>,
   ): Promise<boolean> {
-    const key = this.currentKey();
-    const current = this.session.current;
-    if (key === null || !current) return false;
-    type Result = NonNullable<Segmentation[K]>['result'];
-    const slots = this as unknown as Record<K, Slot<Result> | null>;
-    const shown = slots[slot]?.key === key ? (slots[slot]?.result ?? null) : null;
-    slots[slot] = { key, status: 'computing', result: shown, error: null };
-    try {
-      const result = await work(current.loaded.datasetId);
-      if (this.currentKey() !== key) return false;
-      slots[slot] = { key, status: 'ready', result, error: null };
-      return true;
-    } catch (e) {
-      if (this.currentKey() === key)
-        slots[slot] = { key, status: 'error', result: shown, error: errorOf(e) };
-      return false;
-    }
+    const key = this.session.analysisKey;
+    if (!key) return false;
+    return computation.run(key, (context) => work(key.datasetId, context));
   }
 
   private async loadAttributes(): Promise<void> {
-    await this.compute('attributes', (id) =>
-      this.session.engine.call((api) => api.customerAttributes(id), { timeoutMs: TIMEOUT_MS }),
+    await this.compute(this.attributes, (id) =>
+      this.session.engine.run('segmentation', 'attributes', [id]),
     );
-    const list = this.attributes?.result ?? [];
+    const list = this.attributes.result ?? [];
     if (!list.some((a) => refKey(a.ref) === this.attributeKey)) {
       // Geographic, then demographic attributes say most about a customer base at first sight.
       const first =
@@ -141,15 +118,13 @@ export class Segmentation {
   async loadBreakdown(): Promise<void> {
     const attribute = this.chosenAttribute;
     if (!attribute) {
-      this.breakdown = null;
+      this.breakdown.reset();
       return;
     }
     const plain = $state.snapshot(attribute) as CustomerAttribute;
     const scheme = this.session.scheme;
-    await this.compute('breakdown', (id) =>
-      this.session.engine.call((api) => api.attributeBreakdown(id, plain, scheme), {
-        timeoutMs: TIMEOUT_MS,
-      }),
+    await this.compute(this.breakdown, (id) =>
+      this.session.engine.run('segmentation', 'breakdown', [id, plain, scheme]),
     );
   }
 
@@ -161,13 +136,13 @@ export class Segmentation {
   }
 
   async runClusters(): Promise<void> {
-    const list = this.attributes?.result ?? [];
+    const list = this.attributes.result ?? [];
     const features = list
       .filter((a) => a.numeric && this.clusterFeatures.includes(refKey(a.ref)))
       .map((a) => $state.snapshot(a) as CustomerAttribute);
     const options = { k: this.clusterK, attributes: features };
-    const ok = await this.compute('clusters', (id) =>
-      this.session.engine.call((api) => api.clusters(id, options), { timeoutMs: TIMEOUT_MS }),
+    const ok = await this.compute(this.clusters, (id, context) =>
+      clusterStep(this.session.ports, id, options, context),
     );
     if (ok && this.personaBasis === 'clusters') await this.loadPersonas();
   }
@@ -179,16 +154,16 @@ export class Segmentation {
 
   async loadPersonas(): Promise<void> {
     const basis = this.personaBasis;
-    if (basis === 'clusters' && this.clusters?.status !== 'ready') {
-      this.personas = null;
+    if (basis === 'clusters' && this.clusters.status !== 'ready') {
+      this.personas.reset();
       return;
     }
     const attribute = basis === 'attribute' ? this.chosenAttribute : null;
     if (basis === 'attribute' && !attribute) {
-      this.personas = null;
+      this.personas.reset();
       return;
     }
-    const describe = (this.attributes?.result ?? [])
+    const describe = (this.attributes.result ?? [])
       .filter((a) => basis !== 'attribute' || refKey(a.ref) !== this.attributeKey)
       .slice(0, 6);
     const request = $state.snapshot({
@@ -198,14 +173,14 @@ export class Segmentation {
       describe,
       months: TREND_MONTHS,
     }) as PersonaRequest;
-    await this.compute('personas', (id) =>
-      this.session.engine.call((api) => api.personas(id, request), { timeoutMs: TIMEOUT_MS }),
+    await this.compute(this.personas, (id) =>
+      this.session.engine.run('segmentation', 'personas', [id, request]),
     );
   }
 
   /** The scheme changed: the cross-tab and segment personas follow. */
   async schemeChanged(): Promise<void> {
-    if (!this.attributes?.result) return;
+    if (!this.attributes.result) return;
     await this.loadBreakdown();
     if (this.personaBasis === 'segments') await this.loadPersonas();
   }
@@ -241,7 +216,7 @@ export class Segmentation {
   clusterName(cluster: number | ClusterProfile): string {
     const c =
       typeof cluster === 'number'
-        ? this.clusters?.result?.clusters.find((x) => x.cluster === cluster)
+        ? this.clusters.result?.clusters.find((x) => x.cluster === cluster)
         : cluster;
     if (!c) return String(cluster);
     const t = this.session.t;

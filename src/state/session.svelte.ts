@@ -6,7 +6,11 @@ import { guessValueColumns } from '../analysis/valueColumns';
 import { isComplete, type ColumnMapping } from '../analysis/mapping';
 import { DEFAULT_POLICY, type IngestPolicy } from '../analysis/policy';
 import type { SegmentKey, SegmentScheme } from '../analysis/segments';
-import { proxy, type EngineClient } from '../engine/client';
+import type { Ports } from '../compute/ports';
+import { holdoutStep } from '../compute/holdoutStep';
+import { VALUE_JOB_TIMEOUT_MS, valueStep } from '../compute/valueStep';
+import { proxy, type EngineClient, type Restart } from '../engine/client';
+import type { ComputeClient } from '../engine/computeClient';
 import { EngineError, type EngineErrorCode, type ErrorDetails } from '../engine/errors';
 import { fetchBytes, urlFileName } from '../engine/readBytes';
 import type { DateFamily } from '../ingest/dateFormats';
@@ -17,6 +21,7 @@ import type { Locale } from '../i18n/locales';
 import { translate, type MessageKey, type MessageParams } from '../i18n/messages';
 import { SEGMENT_LABELS } from '../i18n/segmentLabels';
 import type { EngineInfo } from '../../workers/db.worker';
+import { Computation, errorOf, type AnalysisKey } from './computation.svelte';
 import { download, fileStem } from './download';
 import {
   DEFAULT_LIFECYCLE_RULES,
@@ -74,6 +79,11 @@ export interface Replay {
   dateFamily: DateFamily | null;
   /** Value settings for the new data (its columns resolved); omitted = found again by name. */
   value?: ValueOptions;
+  /**
+   * Background steps not to start after the analysis: the step the engine was running when it
+   * stopped responding is never started again by itself (the analyst may try it again).
+   */
+  skip?: string[];
 }
 
 const DETECT: ReadOptions = { encoding: null, sheet: null };
@@ -97,12 +107,7 @@ function timeoutFor(bytes: number): number {
   return 60_000 + (bytes / 100e6) * 60_000;
 }
 
-/** Any failure as the code and details the UI words: an engine error as it is, else engine_failed. */
-export function errorOf(e: unknown): { code: EngineErrorCode; details: ErrorDetails } {
-  return e instanceof EngineError
-    ? { code: e.code, details: e.details }
-    : { code: 'engine_failed', details: { message: e instanceof Error ? e.message : String(e) } };
-}
+export { errorOf };
 
 function sourceName(source: Source): string {
   switch (source.kind) {
@@ -113,17 +118,6 @@ function sourceName(source: Source): string {
     case 'url':
       return urlFileName(source.url);
   }
-}
-
-/** A background computation for one analysis (dataset and as-of date). */
-export interface Computation<T> {
-  datasetId: number;
-  asOf: string;
-  status: 'computing' | 'ready' | 'error';
-  result: T | null;
-  error: { code: EngineErrorCode; details: ErrorDetails } | null;
-  /** From the request to the result on the main thread (queueing in the engine included). */
-  ms?: number;
 }
 
 /**
@@ -175,9 +169,9 @@ export class Session {
   /** The analyst's value settings (horizon, discount, margin, window, tiers, model). */
   valueOptions = $state<ValueOptions>(structuredClone(DEFAULT_VALUE_OPTIONS));
   /** The value of the customers on screen: computed after each analysis, in the background. */
-  valuation = $state<Computation<ValueResult> | null>(null);
+  readonly valuation = new Computation<ValueResult>();
   /** The last calibration/holdout check of the analysis on screen. */
-  holdoutCheck = $state<Computation<HoldoutResult> | null>(null);
+  readonly holdoutCheck = new Computation<HoldoutResult>();
   lifecycleOptions = $state<LifecycleOptions>({
     rules: { ...DEFAULT_LIFECYCLE_RULES },
     period: 'month',
@@ -186,7 +180,12 @@ export class Session {
     flowTo: null,
   });
   /** Lifecycle of the analysis on screen: computed after its value (which gives P(alive)). */
-  lifecycle = $state<Computation<LifecycleResult> | null>(null);
+  readonly lifecycle = new Computation<LifecycleResult>();
+  /**
+   * Set when the engine had to be restarted twice within a minute: automatic recovery is off and
+   * the analyst decides (reload the data, or try a step again).
+   */
+  recoveryOff = $state(false);
 
   /** The currency amounts are shown in; null = plain numbers (the files do not say). */
   currency = $state<Currency | null>(null);
@@ -194,6 +193,8 @@ export class Session {
 
   /** Automation hook: the large-file benchmark turns the memory estimate off to calibrate it. */
   memoryCheck = true;
+  /** Automation hook for tests: the next value fits first block the compute worker this long. */
+  fitSpinMs = 0;
 
   /**
    * Saved settings waiting for data (src/state/persistence.svelte.ts): asked once per load that
@@ -202,18 +203,32 @@ export class Session {
   replayFor: ((loaded: LoadedDataset, source: Source) => Replay | null) | null = null;
 
   private operation: AbortController | null = null;
+  /** The foreground load in flight: what to load again if the engine is replaced under it. */
+  private loading: { source: Source; replay: Replay | null; readOptions: ReadOptions } | null =
+    null;
   private warmedUp = false;
-  private valuing: Promise<void> | null = null;
-  /** Bumped by every foreground operation: background work of an older one is not started. */
-  private generation = 0;
-  private staging: Promise<void> | null = null;
+  /** Both workers, for the steps that span them (src/compute/). */
+  readonly ports: Ports;
 
-  constructor(readonly engine: EngineClient) {
-    engine.onRestart = () => this.recoverFromRestart();
+  constructor(
+    readonly engine: EngineClient,
+    readonly compute: ComputeClient,
+  ) {
+    engine.onRestart = (restart) => this.recoverFromRestart(restart);
     void engine.ready.then(
       (info) => (this.engineInfo = info),
       (e: unknown) => this.fail(e, this.operation),
     );
+    this.ports = {
+      engine: (step, method, args) => engine.run(step, method, args),
+      compute: (job, options) => compute.run(job, { ...options, timeoutMs: VALUE_JOB_TIMEOUT_MS }),
+    };
+  }
+
+  /** The analysis on screen, as background results are keyed. */
+  get analysisKey(): AnalysisKey | null {
+    const current = this.current;
+    return current ? { datasetId: current.loaded.datasetId, asOf: current.result.asOf } : null;
   }
 
   t = (key: MessageKey, params: MessageParams = {}): string => translate(this.locale, key, params);
@@ -278,6 +293,7 @@ export class Session {
   ): Promise<void> {
     const op = this.begin();
     const started = performance.now();
+    this.loading = { source, replay, readOptions };
     try {
       const files = await this.sourceFiles(source, op.signal);
       if (!this.engineInfo) {
@@ -286,13 +302,14 @@ export class Session {
       }
       const read = performance.now();
       const bytes = files.reduce((n, f) => n + f.blob.size, 0);
-      const loaded = await this.engine.call(
-        (api) =>
-          api.load(
-            files,
-            { ...$state.snapshot(readOptions), memoryCheck: this.memoryCheck },
-            proxy(this.onStage),
-          ),
+      const loaded = await this.engine.run(
+        'ingest',
+        'load',
+        [
+          files,
+          { ...$state.snapshot(readOptions), memoryCheck: this.memoryCheck },
+          proxy(this.onStage),
+        ],
         { timeoutMs: timeoutFor(bytes) },
       );
       if (op.signal.aborted) {
@@ -317,6 +334,7 @@ export class Session {
         op,
         replay?.dateFamily ?? null,
         replay?.value ?? null,
+        replay?.skip ?? [],
       );
       await tick();
       await nextFrame();
@@ -331,6 +349,8 @@ export class Session {
       };
     } catch (e) {
       this.fail(e, op);
+    } finally {
+      if (this.operation === null || this.operation === op) this.loading = null;
     }
   }
 
@@ -409,12 +429,10 @@ export class Session {
     this.scheme = scheme;
     const current = this.current;
     if (!current) return;
-    const view = await this.engine.call(
-      (api) => api.segmentView(current.loaded.datasetId, scheme),
-      {
-        timeoutMs: 30_000,
-      },
-    );
+    const view = await this.engine.run('analysis', 'segmentView', [
+      current.loaded.datasetId,
+      scheme,
+    ]);
     if (this.current === current) {
       this.current = { ...current, result: { ...current.result, ...view } };
       this.page = { ...this.page, segment: null, offset: 0 };
@@ -432,9 +450,7 @@ export class Session {
     const current = this.current;
     if (!current) return;
     const positions = selection?.positions ?? null;
-    await this.engine.call((api) => api.setSelection(current.loaded.datasetId, positions), {
-      timeoutMs: 30_000,
-    });
+    await this.engine.run('customers', 'setSelection', [current.loaded.datasetId, positions]);
     if (this.current !== current) return;
     this.selectionFilter = selection
       ? { count: selection.positions.length, label: selection.label }
@@ -462,112 +478,113 @@ export class Session {
 
   /**
    * Fit the value models for the analysis on screen with the current settings. Its own state and
-   * errors (`valuation`): a failure here never hides the RFM analysis.
+   * errors (`valuation`): a failure here never hides the RFM analysis. True when shown.
    */
-  async computeValue(options: ValueOptions = this.valueOptions): Promise<void> {
+  async computeValue(options: ValueOptions = this.valueOptions): Promise<boolean> {
+    const key = this.analysisKey;
+    if (!key) return false;
     const settings = $state.snapshot(options) as ValueOptions;
-    const generation = this.generation;
-    const work = this.inBackground('valuation', (current) =>
-      this.engine.call(
-        (api) =>
-          api.value(
-            current.loaded.datasetId,
-            settings,
-            proxy(() => {}),
-          ),
-        { timeoutMs: timeoutFor(current.result.summary.customers * 2000) },
+    const spinMs = this.fitSpinMs;
+    const shown = await this.valuation.run(key, (context) =>
+      this.cancelling('value', context.signal, () =>
+        valueStep(this.ports, key.datasetId, settings, { ...context, spinMs }),
       ),
-    ).then((shown) => {
-      // A load begun meanwhile (an import, a link) brought newer settings: keep them.
-      if (shown && this.generation === generation) this.valueOptions = settings;
-    });
-    this.valuing = work;
-    await work;
+    );
+    // Only a result still on screen says which settings are in force.
+    if (shown) this.valueOptions = settings;
+    return shown;
   }
 
-  /** Lifecycle stages, flows, cohorts and churn risk with the given settings. */
-  async computeLifecycle(options: LifecycleOptions = this.lifecycleOptions): Promise<void> {
+  /** Lifecycle stages, flows, cohorts and churn risk with the given settings. True when shown. */
+  async computeLifecycle(options: LifecycleOptions = this.lifecycleOptions): Promise<boolean> {
+    const current = this.current;
+    const key = this.analysisKey;
+    if (!current || !key) return false;
     const settings = $state.snapshot(options) as LifecycleOptions;
-    const generation = this.generation;
-    const shown = await this.inBackground('lifecycle', (current) =>
-      this.engine.call((api) => api.lifecycle(current.loaded.datasetId, settings, this.scheme), {
-        timeoutMs: timeoutFor(current.loaded.rowCount * 100),
-      }),
+    const shown = await this.lifecycle.run(key, ({ signal }) =>
+      this.cancelling('lifecycle', signal, () =>
+        this.engine.run('lifecycle', 'lifecycle', [key.datasetId, settings, this.scheme], {
+          timeoutMs: timeoutFor(current.loaded.rowCount * 100),
+        }),
+      ),
     );
-    // A load begun meanwhile (an import, a link) brought newer settings: keep them.
-    if (shown && this.generation === generation) this.lifecycleOptions = settings;
+    if (shown) this.lifecycleOptions = settings;
+    return shown;
   }
 
   /** Fit on the purchases before `splitDate` and compare with what customers did after it. */
   async runHoldout(splitDate: string): Promise<void> {
+    const key = this.analysisKey;
+    if (!key) return;
     const options = {
       splitDate,
       unit: this.valueOptions.unit,
       purchaseModel: this.valueOptions.purchaseModel,
     };
-    await this.inBackground('holdoutCheck', (current) =>
-      this.engine.call((api) => api.holdout(current.loaded.datasetId, options), {
-        timeoutMs: timeoutFor(current.result.summary.customers * 2000),
-      }),
+    await this.holdoutCheck.run(key, (context) =>
+      this.cancelling('holdout', context.signal, () =>
+        holdoutStep(this.ports, key.datasetId, options, context),
+      ),
     );
   }
 
   /**
-   * Work on the analysis on screen whose state has its own slot, so a failure never hides the
-   * analysis: what the slot shows stays until the result replaces it (or is shown beside the
-   * error), and a result for an analysis no longer on screen is dropped. True when it was shown.
+   * Background work whose signal aborts (superseded, or the analyst's cancel) also stops the
+   * engine — only while the engine is running this step's job, never someone else's.
    */
-  private async inBackground<K extends 'valuation' | 'lifecycle' | 'holdoutCheck'>(
-    slot: K,
-    work: (
-      current: Loaded & { result: AnalysisResult },
-    ) => Promise<NonNullable<Session[K]>['result']>,
-  ): Promise<boolean> {
-    const current = this.current;
-    if (!current) return false;
-    const { datasetId } = current.loaded;
-    const { asOf } = current.result;
-    type Result = NonNullable<Session[K]>['result'];
-    const slots = this as unknown as Record<K, Computation<Result> | null>;
-    const mine = () => slots[slot]?.datasetId === datasetId && slots[slot]?.asOf === asOf;
-    const shown = mine() ? (slots[slot]?.result ?? null) : null;
-    slots[slot] = { datasetId, asOf, status: 'computing', result: shown, error: null };
-    const started = performance.now();
+  private async cancelling<T>(step: string, signal: AbortSignal, work: () => Promise<T>) {
+    const stop = () => {
+      if (this.engine.running === step) this.engine.cancel();
+    };
+    signal.addEventListener('abort', stop, { once: true });
     try {
-      const result = await work(current);
-      if (!mine()) return false;
-      const ms = performance.now() - started;
-      slots[slot] = { datasetId, asOf, status: 'ready', result, error: null, ms };
-      return true;
-    } catch (e) {
-      if (mine()) {
-        slots[slot] = { datasetId, asOf, status: 'error', result: shown, error: errorOf(e) };
-      }
-      return false;
+      return await work();
+    } finally {
+      signal.removeEventListener('abort', stop);
     }
   }
 
+  /**
+   * The customers CSV, at once: with the columns of the steps that have finished. Whatever is
+   * still computing is left out and named, never waited for (it may take long, or fail).
+   */
   async exportCustomers(): Promise<void> {
     const current = this.current;
     if (!current) return;
-    // The export carries the value and lifecycle columns once they are computed.
-    await this.valuing;
-    await this.staging;
-    // The playbook (and its default texts) loads with its panel, not with the first screen.
-    const { playbook } = await import('./playbook.svelte');
-    const bytes = await this.engine.call(
-      (api) =>
-        api.exportCustomers(current.loaded.datasetId, {
+    const missing = [
+      ...(this.valuation.status === 'computing' ? ['value'] : []),
+      ...(this.lifecycle.status === 'computing' ? ['lifecycle'] : []),
+    ];
+    try {
+      // The playbook (and its default texts) loads with its panel, not with the first screen.
+      const { playbook } = await import('./playbook.svelte');
+      const bytes = await this.engine.run('customers', 'exportCustomers', [
+        current.loaded.datasetId,
+        {
           scheme: this.scheme,
           locale: this.locale,
           playbook: playbook.exportRows(this.scheme, this.locale),
-        }),
-      { timeoutMs: 120_000 },
-    );
-    download(
-      new Blob([bytes as BlobPart], { type: 'text/csv;charset=utf-8' }),
-      this.customersFileName(current),
-    );
+        },
+      ]);
+      download(
+        new Blob([bytes as BlobPart], { type: 'text/csv;charset=utf-8' }),
+        this.customersFileName(current),
+      );
+      this.notice =
+        missing.length > 0
+          ? {
+              key: 'export.partial',
+              params: {
+                steps: missing
+                  .map((m) => this.t(`export.partial.${m}` as MessageKey))
+                  .join(this.locale === 'zh-CN' ? '、' : ', '),
+              },
+            }
+          : null;
+    } catch (e) {
+      const { code, details } = errorOf(e);
+      this.notice = { key: 'export.failed', params: { reason: this.errorText(code, details) } };
+    }
   }
 
   /** What the customers export was computed from, and the data-quality counts, as JSON. */
@@ -581,11 +598,7 @@ export class Session {
       customersFile: this.customersFileName(current),
       // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a timestamp, never mutated
       now: new Date(),
-      value:
-        this.valuation?.datasetId === current.loaded.datasetId &&
-        this.valuation.asOf === current.result.asOf
-          ? this.valuation.result
-          : null,
+      value: this.valuation.resultFor(this.analysisKey),
     });
     download(
       new Blob([`${JSON.stringify(metadata, null, 2)}\n`], { type: 'application/json' }),
@@ -606,15 +619,18 @@ export class Session {
     dateFamily: DateFamily | null = null,
     /** Value settings for new data; null = the current ones, value columns found by name. */
     value: ValueOptions | null = null,
+    /** Background steps not to start (see Replay.skip). */
+    skip: string[] = [],
   ): Promise<{ analysedAt: number }> {
-    const result = await this.engine.call(
-      (api) =>
-        api.analyse(
-          target.loaded.datasetId,
-          $state.snapshot(mapping), // reactive proxies cannot cross postMessage
-          { asOf, scheme: this.scheme, policy: $state.snapshot(this.policy), dateFamily },
-          proxy(this.onStage),
-        ),
+    const result = await this.engine.run(
+      'analysis',
+      'analyse',
+      [
+        target.loaded.datasetId,
+        $state.snapshot(mapping), // reactive proxies cannot cross postMessage
+        { asOf, scheme: this.scheme, policy: $state.snapshot(this.policy), dateFamily },
+        proxy(this.onStage),
+      ],
       { timeoutMs: timeoutFor(target.loaded.rowCount * 50) },
     );
     if (op.signal.aborted) throw new EngineError('cancelled');
@@ -636,39 +652,49 @@ export class Session {
     this.page = { segment: null, sort: 'monetary', descending: true, offset: 0 };
     await this.fetchPage();
     this.finish(op);
-    this.holdoutCheck = null;
-    // Lifecycle waits for the value: its stages use P(alive).
-    const generation = this.generation;
-    const still = () => this.generation === generation;
-    this.staging = this.computeValue()
-      .then(() => (still() ? this.computeLifecycle() : undefined))
-      .then(() => {
-        if (this.warmedUp || !still()) return;
-        // The first screen is complete: pay the engine's warm-up now, not on the analyst's file.
-        this.warmedUp = true;
-        void this.engine
-          .call((api) => api.warmUp(), { timeoutMs: 120_000 })
-          .then(
-            (rounds) => (this.warmUpRounds = rounds),
-            () => (this.warmUpRounds = 0),
-          );
-      });
+    this.holdoutCheck.reset();
+    void this.backgroundSteps(skip);
     return { analysedAt };
+  }
+
+  /**
+   * After an analysis: its value, then its lifecycle (whose stages use P(alive)), then, once, the
+   * engine's warm-up. Each stops going on when another analysis has taken the screen.
+   */
+  private async backgroundSteps(skip: string[]): Promise<void> {
+    const key = this.analysisKey;
+    if (!key) return;
+    if (!skip.includes('value')) await this.computeValue();
+    if (!this.isOnScreen(key)) return;
+    if (!skip.includes('lifecycle')) await this.computeLifecycle();
+    if (this.warmedUp || !this.isOnScreen(key)) return;
+    // The first screen is complete: pay the engine's warm-up now, not on the analyst's file.
+    this.warmedUp = true;
+    void this.engine
+      .call((api) => api.warmUp(), { timeoutMs: 120_000 })
+      .then(
+        (rounds) => (this.warmUpRounds = rounds),
+        () => (this.warmUpRounds = 0),
+      );
+  }
+
+  private isOnScreen(key: AnalysisKey): boolean {
+    const now = this.analysisKey;
+    return now !== null && now.datasetId === key.datasetId && now.asOf === key.asOf;
   }
 
   private async fetchPage(): Promise<void> {
     const current = this.current;
     if (!current) return;
-    const bytes = await this.engine.call(
-      (api) =>
-        api.customerPage(current.loaded.datasetId, {
-          scheme: this.scheme,
-          limit: PAGE_SIZE,
-          ...this.page,
-          selected: this.selectionFilter !== null,
-        }),
-      { timeoutMs: 30_000 },
-    );
+    const bytes = await this.engine.run('customers', 'customerPage', [
+      current.loaded.datasetId,
+      {
+        scheme: this.scheme,
+        limit: PAGE_SIZE,
+        ...this.page,
+        selected: this.selectionFilter !== null,
+      },
+    ]);
     const rows = tableFromIPC(bytes)
       .toArray()
       .map((r) => r.toJSON() as CustomerRow);
@@ -684,11 +710,10 @@ export class Session {
   private begin(): AbortController {
     this.operation?.abort();
     // Value and lifecycle of what is on screen are background work: a new load or analysis goes
-    // first (the engine runs one job at a time), and they are redone for its result.
-    if (this.valuation?.status === 'computing' || this.lifecycle?.status === 'computing') {
-      this.engine.cancel();
-    }
-    this.generation++;
+    // first (the engine runs one job at a time), and they are redone for its result. Stopped
+    // now, they can no longer write their settings over the ones the new load brings.
+    this.valuation.cancel();
+    this.lifecycle.cancel();
     const op = new AbortController();
     this.operation = op;
     this.status = 'loading';
@@ -724,21 +749,78 @@ export class Session {
     this.error = errorOf(e);
   }
 
-  /** A fresh engine has no tables: load the shown data again with the same mapping and as-of date. */
-  private recoverFromRestart(): void {
-    const current = this.current;
+  /**
+   * A fresh engine has no tables. The step it was running when it stopped is marked failed in its
+   * own panel and is not run again; the data are loaded again (or, when the analyst had just
+   * dropped a file, that file) and every other step follows as usual. A second restart within a
+   * minute turns this off: the analyst is told, and decides.
+   */
+  private recoverFromRestart(restart: Restart): void {
+    const failed = {
+      code: 'engine_restarted' as const,
+      details: { reason: restart.reason, step: restart.step ?? '' },
+    };
+    const steps: Record<string, Computation<unknown>> = {
+      value: this.valuation,
+      lifecycle: this.lifecycle,
+      holdout: this.holdoutCheck,
+    };
+    const culprit = restart.step;
+    for (const [step, computation] of Object.entries(steps))
+      if (step === culprit || computation.running || !restart.recover) computation.fail(failed);
     this.staged = null; // its tables died with the engine
-    if (!current) return; // still shown until the reload replaces it
-    const { mapping, asOf, dateFamily } = current.result;
-    // The value settings too: columns and CAC entries are the analyst's, not guessed again.
-    const value = $state.snapshot(this.valueOptions) as ValueOptions;
-    const replay = { mapping, asOf, dateFamily, value };
-    void this.load(current.source, replay, current.readOptions).then(() => {
-      if (this.status === 'ready') this.notice = { key: 'error.engine_restarted', params: {} };
+    this.onRestarted(restart);
+    if (!restart.recover) {
+      this.operation?.abort();
+      this.operation = null;
+      this.recoveryOff = true;
+      this.status = this.current ? 'ready' : 'error';
+      this.stage = null;
+      this.notice = { key: 'error.engine_restarted_twice', params: {} };
+      return;
+    }
+    // A load in flight that is not what hung: it goes on, on the new engine.
+    const loading = this.loading;
+    const reading = culprit === 'ingest' || culprit === 'analysis';
+    const current = this.current;
+    let next: { source: Source; replay: Replay | null; readOptions: ReadOptions } | null = null;
+    if (loading && !reading) next = loading;
+    else if (current) {
+      const { mapping, asOf, dateFamily } = current.result;
+      // The value settings too: columns and CAC entries are the analyst's, not guessed again.
+      const value = $state.snapshot(this.valueOptions) as ValueOptions;
+      next = {
+        source: current.source,
+        replay: { mapping, asOf, dateFamily, value },
+        readOptions: current.readOptions,
+      };
+    }
+    if (!next) return;
+    const skip = culprit && !reading ? [culprit] : [];
+    const replay = next.replay ? { ...next.replay, skip } : null;
+    void this.load(next.source, replay, next.readOptions).then(() => {
+      if (this.status !== 'ready') return;
+      this.notice =
+        reading && loading
+          ? { key: 'error.engine_restarted_reading', params: { name: sourceName(loading.source) } }
+          : { key: 'restart.recovered', params: {} };
     });
   }
 
+  /** Told after the engine was replaced (other states drop what referred to the old engine). */
+  onRestarted: (restart: Restart) => void = () => {};
+
+  /** The analyst's "reload": load the data on screen again after recovery was turned off. */
+  async reloadData(): Promise<void> {
+    const current = this.current;
+    if (!current) return;
+    this.recoveryOff = false;
+    const { mapping, asOf, dateFamily } = current.result;
+    const value = $state.snapshot(this.valueOptions) as ValueOptions;
+    await this.load(current.source, { mapping, asOf, dateFamily, value }, current.readOptions);
+  }
+
   private async drop(datasetId: number): Promise<void> {
-    await this.engine.call((api) => api.drop(datasetId), { timeoutMs: 30_000 }).catch(() => {});
+    await this.engine.run('customers', 'drop', [datasetId]).catch(() => {});
   }
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isComplete } from '../../src/analysis/mapping';
 import { EngineError } from '../../src/engine/errors';
-import type { Engine } from '../../workers/engine';
+import type { TestEngine as Engine } from './helpers/engine';
 import { startEngine } from './helpers/engine';
 import { sharedPath } from './helpers/shared';
 

@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EMPTY_MAPPING } from '../../src/analysis/mapping';
 import { EngineError } from '../../src/engine/errors';
-import type { Engine } from '../../workers/engine';
+import type { TestEngine as Engine } from './helpers/engine';
 import { startEngine, utf8 } from './helpers/engine';
 
 let engine: Engine;
@@ -240,9 +240,9 @@ describe('engine pipeline', () => {
         ).join('\n'),
     );
     const { tableFromIPC } = await import('apache-arrow');
-    const page = (offset: number) =>
+    const page = async (offset: number) =>
       tableFromIPC(
-        engine.customerPage(loaded.datasetId, {
+        await engine.customerPage(loaded.datasetId, {
           scheme: 'rfm11',
           segment: null,
           sort: 'monetary',
@@ -253,7 +253,7 @@ describe('engine pipeline', () => {
       )
         .toArray()
         .map((r) => r.toJSON().customer_id as string);
-    const all = [...page(0), ...page(10), ...page(20)];
+    const all = [...(await page(0)), ...(await page(10)), ...(await page(20))];
     expect(new Set(all).size).toBe(30);
   });
 });

@@ -1,14 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { EngineQueue } from '../../workers/engineQueue';
 import { syntheticOrders, warmUp } from '../../workers/warmUp';
-import { startEngine, utf8 } from './helpers/engine';
+import * as analysis from '../../workers/steps/analysis';
+import { loadCsv } from '../../workers/steps/ingest';
+import { startCoreEngine, utf8 } from './helpers/engine';
 
 describe('engine queue', () => {
   it('runs jobs one at a time, in order', async () => {
-    const queue = new EngineQueue(await startEngine());
+    const queue = new EngineQueue(await startCoreEngine());
     const order: string[] = [];
     const a = queue.run(async (e) => {
-      const loaded = await e.loadCsv(
+      const loaded = await loadCsv(
+        e,
         utf8('customer_id,order_date,amount\nA,2024-01-01,5\n'),
         'a.csv',
       );
@@ -21,14 +24,18 @@ describe('engine queue', () => {
   });
 
   it('lets a foreground job pre-empt the warm-up, which then stops', async () => {
-    const queue = new EngineQueue(await startEngine());
+    const queue = new EngineQueue(await startCoreEngine());
     const realJob = () =>
       queue.run(async (e) => {
-        const loaded = await e.loadCsv(
+        const loaded = await loadCsv(
+          e,
           utf8('customer_id,order_date,amount\nA,2024-01-01,5\n'),
           'real.csv',
         );
-        return e.analyse(loaded.datasetId, loaded.guess, { asOf: null, scheme: 'rfm11' });
+        return analysis.methods.analyse(e, loaded.datasetId, loaded.guess, {
+          asOf: null,
+          scheme: 'rfm11',
+        });
       });
     let started = performance.now();
     await realJob();
@@ -50,7 +57,7 @@ describe('engine queue', () => {
   });
 
   it('warms up fully when left alone', async () => {
-    const queue = new EngineQueue(await startEngine());
+    const queue = new EngineQueue(await startCoreEngine());
     expect(await warmUp(queue)).toBe(2);
   });
 

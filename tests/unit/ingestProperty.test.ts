@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { isComplete } from '../../src/analysis/mapping';
 import { RULE_EFFECT } from '../../src/analysis/quality';
 import { EngineError, type EngineErrorCode } from '../../src/engine/errors';
-import type { Engine } from '../../workers/engine';
+import type { TestEngine as Engine } from './helpers/engine';
 import { startEngine } from './helpers/engine';
 
 /**

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_LIFECYCLE_RULES, LIFECYCLE_STAGES } from '../../src/analysis/lifecycleRules';
 import { EngineError } from '../../src/engine/errors';
 import { DEFAULT_VALUE_OPTIONS, type LifecycleOptions } from '../../src/engine/types';
-import type { Engine } from '../../workers/engine';
+import type { TestEngine as Engine } from './helpers/engine';
 import { startEngine, utf8 } from './helpers/engine';
 
 let engine: Engine;

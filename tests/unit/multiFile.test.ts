@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EngineError } from '../../src/engine/errors';
 import type { SourceFile } from '../../src/ingest/source';
-import type { Engine } from '../../workers/engine';
+import type { TestEngine as Engine } from './helpers/engine';
 import { startEngine } from './helpers/engine';
 
 let engine: Engine;

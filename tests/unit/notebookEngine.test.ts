@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { EngineError } from '../../src/engine/errors';
 import type { NotebookRunResult } from '../../src/engine/types';
 import { CellResult } from '../../src/notebook/result';
-import type { Engine } from '../../workers/engine';
+import type { TestEngine as Engine } from './helpers/engine';
 import { startEngine, utf8, valueAndStages } from './helpers/engine';
 
 let engine: Engine;

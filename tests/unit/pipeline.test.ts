@@ -20,7 +20,7 @@ import {
 } from '../../src/engine/types';
 import { pipelineSql, type PipelineSpec } from '../../src/pipeline/pipelineSql';
 import { pipelineSpecOf } from '../../src/pipeline/specOf';
-import type { Engine } from '../../workers/engine';
+import type { TestEngine as Engine } from './helpers/engine';
 import type { SqlRunner } from '../../workers/sqlRunner';
 import { startEngine, utf8, valueAndStages } from './helpers/engine';
 

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { emptyDoc, exportRows, type PlaybookExportRow } from '../../src/analysis/playbook';
 import { playbookInsertSql, validExportRows } from '../../src/analysis/playbookSql';
-import type { Engine } from '../../workers/engine';
+import type { TestEngine as Engine } from './helpers/engine';
 import { startEngine, utf8, valueAndStages } from './helpers/engine';
 import { parseCsv } from '../setup/csv';
 

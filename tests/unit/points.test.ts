@@ -7,7 +7,7 @@ import {
   maskWhere,
   selectedPositions,
 } from '../../src/explore/decodePoints';
-import type { Engine } from '../../workers/engine';
+import type { TestEngine as Engine } from './helpers/engine';
 import { startEngine, utf8, valueAndStages } from './helpers/engine';
 
 let engine: Engine;
@@ -62,7 +62,7 @@ describe('customer points and the selection', () => {
     // Select the customers who bought 6 times: c05, c11, c17, c23, c29.
     const mask = maskWhere(full.n, (i) => full.frequency[i] === 6);
     expect([...selectedPositions(mask)]).toEqual([5, 11, 17, 23, 29]);
-    engine.setSelection(id, selectedPositions(mask));
+    await engine.setSelection(id, selectedPositions(mask));
     const page = (selected: boolean) =>
       engine.customerPage(id, {
         scheme: 'rfm11',
@@ -78,11 +78,11 @@ describe('customer points and the selection', () => {
       tableFromIPC(bytes)
         .toArray()
         .map((r) => String(r.customer_id));
-    expect(ids(page(true))).toEqual(['c05', 'c11', 'c17', 'c23', 'c29']);
-    expect(ids(page(false))).toHaveLength(30);
+    expect(ids(await page(true))).toEqual(['c05', 'c11', 'c17', 'c23', 'c29']);
+    expect(ids(await page(false))).toHaveLength(30);
     // Cleared, the flag lists everyone again.
-    engine.setSelection(id, null);
-    expect(ids(page(true))).toHaveLength(30);
+    await engine.setSelection(id, null);
+    expect(ids(await page(true))).toHaveLength(30);
   });
 
   it('give every customer its group of an attribute, in the points’ order', async () => {

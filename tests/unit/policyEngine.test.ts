@@ -4,7 +4,7 @@ import { DEFAULT_POLICY, type IngestPolicy } from '../../src/analysis/policy';
 import { qualityMetadata, qualityReportCsv } from '../../src/analysis/qualityCsv';
 import { EngineError } from '../../src/engine/errors';
 import type { AnalysisResult } from '../../src/engine/types';
-import type { Engine } from '../../workers/engine';
+import type { TestEngine as Engine } from './helpers/engine';
 import { startEngine } from './helpers/engine';
 
 const fixture = (name: string) =>

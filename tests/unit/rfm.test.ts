@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Engine } from '../../workers/engine';
+import type { TestEngine as Engine } from './helpers/engine';
 import { EMPTY_MAPPING } from '../../src/analysis/mapping';
 import { startEngine, utf8 } from './helpers/engine';
 

@@ -1,9 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_VALUE_OPTIONS, type CustomerAttribute } from '../../src/engine/types';
 import { EMPTY_MAPPING } from '../../src/analysis/mapping';
-import type { Engine } from '../../workers/engine';
-import { clusterCustomers } from '../../workers/segmentation';
-import { startEngine, startSql, utf8 } from './helpers/engine';
+import { DEFAULT_POLICY } from '../../src/analysis/policy';
+import { Dataset } from '../../workers/dataset';
+import type { TestEngine as Engine } from './helpers/engine';
+import { startEngine, utf8 } from './helpers/engine';
 
 let engine: Engine;
 beforeAll(async () => {
@@ -221,7 +222,8 @@ describe('attribute candidates', () => {
 
 describe('clustering speed', () => {
   it('clusters 100,000 customers in a few seconds', async () => {
-    const sql = await startSql();
+    const tested = await startEngine();
+    const { sql } = tested;
     const n = 100_000;
     // Three behaviours with noise, from a hash of the row number (deterministic).
     await sql.run(`CREATE OR REPLACE TABLE rfm_1 AS
@@ -232,18 +234,18 @@ SELECT 'c' || lpad(CAST(i AS VARCHAR), 6, '0') AS customer_id,
   3 AS r_score, 3 AS f_score, 3 AS m_score
 FROM range(${n}) t(i)`);
     const started = performance.now();
-    const result = await clusterCustomers(
-      sql,
-      {
-        datasetId: 1,
-        asOf: '2024-01-01',
-        columns: [],
-        listColumns: null,
-        mapping: EMPTY_MAPPING,
-        valued: false,
-      },
-      { k: null, attributes: [] },
-    );
+    // A dataset whose analysis is that table (no file behind it).
+    const dataset = new Dataset(1, [], null);
+    dataset.typed = {
+      mapping: EMPTY_MAPPING,
+      policy: DEFAULT_POLICY,
+      rules: [],
+      rowsRead: n,
+      lastDayPlusOne: '2024-01-01',
+    };
+    dataset.completed('analysis', '2024-01-01');
+    tested.core.add(dataset);
+    const result = await tested.clusters(1, { k: null, attributes: [] });
     const ms = performance.now() - started;
     console.log(
       `clustering ${n} customers: total ${ms.toFixed(0)} ms, fit ${result.fitMs.toFixed(0)} ms (k = ${result.k})`,

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY } from '../../src/analysis/policy';
 import { EngineError } from '../../src/engine/errors';
 import { DEFAULT_VALUE_OPTIONS, type ValueOptions } from '../../src/engine/types';
-import type { Engine } from '../../workers/engine';
+import type { TestEngine as Engine } from './helpers/engine';
 import { startEngine, utf8 } from './helpers/engine';
 import { sharedPath } from './helpers/shared';
 

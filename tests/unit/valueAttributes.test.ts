@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_VALUE_OPTIONS } from '../../src/engine/types';
-import type { Engine } from '../../workers/engine';
+import type { TestEngine as Engine } from './helpers/engine';
 import { startEngine, utf8 } from './helpers/engine';
 
 let engine: Engine;

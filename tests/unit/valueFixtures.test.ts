@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { FIELDS, type Field } from '../../src/analysis/mapping';
 import type { DecimalSeparator } from '../../src/ingest/amounts';
 import type { DateFamily } from '../../src/ingest/dateFormats';
-import type { Engine } from '../../workers/engine';
+import type { TestEngine as Engine } from './helpers/engine';
 import { FIXTURES_DIR } from '../../scripts/generate-fixtures.mjs';
 import { startEngine } from './helpers/engine';
 import { parseCsv } from '../setup/csv';
