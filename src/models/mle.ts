@@ -95,6 +95,11 @@ const DRIFT_LOG_STEP = 1;
 const DRIFT_GAIN = 1e-8;
 /** Only parameters already this far from 1 (log scale) count as drifting to 0 or ∞. */
 const DRIFT_FROM = 2.5;
+/**
+ * A search that ends without converging with a parameter this far out (log scale: beyond about
+ * 1.6e5 or 6e-6) was following it off to 0 or ∞.
+ */
+const FAR_OUT = 12;
 
 /** The ridge rule as an optimiser `stop` hook; `drift` receives the parameter that drifted. */
 function driftRule(
@@ -190,6 +195,7 @@ export function* maximiseLikelihoodSteps(
   // A log-parameter on the box means the likelihood kept improving towards 0 or ∞: the model is
   // not identified by these data (e.g. nobody made a repeat purchase), whatever the gradient says.
   const boxed = best.x.findIndex((v) => v <= LOG_LOWER + 1e-9 || v >= LOG_UPPER - 1e-9);
+  const farOut = best.converged ? -1 : best.x.findIndex((v) => Math.abs(v) > FAR_OUT);
   const outOfTime = best.message === TIME_BUDGET_MESSAGE;
   // Standard errors only mean something at a maximum; a search cut short gets none.
   const drift = drifted[0] ?? null;
@@ -204,11 +210,12 @@ export function* maximiseLikelihoodSteps(
     : { covariance: null, standardErrors: new Float64Array(k).fill(NaN) };
   const stop: FitStop = (() => {
     if (drift) return { kind: 'bound', ...drift };
-    if (boxed >= 0)
+    const outward = boxed >= 0 ? boxed : farOut;
+    if (outward >= 0)
       return {
         kind: 'bound',
-        param: boxed,
-        towards: (best.x[boxed] as number) > 0 ? 'infinity' : 'zero',
+        param: outward,
+        towards: (best.x[outward] as number) > 0 ? 'infinity' : 'zero',
       };
     if (outOfTime) return { kind: 'time' };
     if (!best.converged)

@@ -28,8 +28,8 @@ export function slidesOf(session: Session, explore: Explore): Slide[] {
   if (!current) return [];
   const { t, fmt } = session;
   const summary = current.result.summary;
-  const value = session.valuation?.result ?? null;
-  const life = session.lifecycle?.result ?? null;
+  const value = session.valuation.result ?? null;
+  const life = session.lifecycle.result ?? null;
   const topSegment = [...current.result.segments].sort((a, b) => b.revenue - a.revenue)[0];
   const slides: Slide[] = [
     {

@@ -22,10 +22,15 @@ export const en = {
   'fit.stop.failed': '{model} could not be fitted to these data ({message}).',
   'fit.towards.zero': '0',
   'fit.towards.infinity': 'infinity',
-  'fit.meaning.dropout':
+  'fit.meaning.noDropout':
     'customers in these data hardly stop buying, so a dropout rate cannot be estimated',
-  'fit.meaning.purchase': 'the purchase rate varies too little or too much between customers',
-  'fit.meaning.spend': 'spend per order varies too little between customers',
+  'fit.meaning.sameDropout':
+    'customers seem to stop buying at one common rate, so how it varies between them cannot be estimated',
+  'fit.meaning.dropout': 'these data say too little about when customers stop buying',
+  'fit.meaning.samePurchase':
+    'customers seem to buy at one common rate, so how it varies between them cannot be estimated',
+  'fit.meaning.purchase': 'these data say too little about how often customers buy',
+  'fit.meaning.spend': 'spend per order varies too little between customers to estimate how',
   'fit.noSe': 'not estimated',
   'error.superseded': 'A newer analysis replaced this one before it finished.',
   'error.compute_timeout':
@@ -62,9 +67,12 @@ export const zh: Record<keyof typeof en, string> = {
   'fit.stop.failed': '{model} 无法拟合这些数据（{message}）。',
   'fit.towards.zero': '0',
   'fit.towards.infinity': '无穷大',
-  'fit.meaning.dropout': '这些数据中的客户几乎不流失，因此无法估计流失率',
-  'fit.meaning.purchase': '客户之间购买频率的差异过小或过大',
-  'fit.meaning.spend': '客户之间每单消费的差异过小',
+  'fit.meaning.noDropout': '这些数据中的客户几乎不流失，因此无法估计流失率',
+  'fit.meaning.sameDropout': '客户似乎以同一速率流失，无法估计流失率在客户之间的差异',
+  'fit.meaning.dropout': '这些数据几乎不反映客户何时停止购买',
+  'fit.meaning.samePurchase': '客户似乎以同一频率购买，无法估计购买频率在客户之间的差异',
+  'fit.meaning.purchase': '这些数据几乎不反映客户的购买频率',
+  'fit.meaning.spend': '客户之间每单消费的差异过小，无法估计其分布',
   'fit.noSe': '无法估计',
   'error.superseded': '在完成之前，这次分析已被更新的分析取代。',
   'error.compute_timeout': '模型计算超过 {seconds} 秒，已停止。分析的其余部分不受影响。',
