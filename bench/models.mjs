@@ -16,6 +16,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, provisionChromium } from '../scripts/lib/chromium.mjs';
+import { existsSync } from 'node:fs';
 import { machine, median, round } from './lib.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -75,6 +76,28 @@ const CASES = ALL_CASES.filter((c) => !selected || selected.includes(c.name)).ma
 }));
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The data-shape suite (bench/models/shapes.ts) at 10k and 100k customers, and CDNOW itself when
+ * ../shared is beside the clone: the purchase models as the value step fits them (default starts,
+ * 3 s budget each). Issue 13's targets: Pareto/NBD ≤ 0.5 s at 10k and ≤ 2 s at 100k on every shape.
+ */
+const SHAPES = ['cdnow-like', 'wholesale-1y', 'no-churn', 'churned-early', 'one-time'];
+const SHAPE_SIZES = (process.env.BENCH_SHAPE_SIZES ?? '10000,100000').split(',').map(Number);
+const SHAPE_TARGET_MS = { 10000: 500, 100000: 2000 };
+const cdnowFile = `${root}../shared/datasets/cdnow/cdnow_customers_summary_with_transactions.csv`;
+const cdnowSummary = existsSync(cdnowFile)
+  ? (() => {
+      const lines = readFileSync(cdnowFile, 'utf8').trim().split('\n').slice(1);
+      const cols = lines.map((l) => l.split(',').map(Number));
+      return { x: cols.map((c) => c[1]), tx: cols.map((c) => c[2]), T: cols.map((c) => c[3]) };
+    })()
+  : null;
+if (!cdnowSummary) console.log(`bench: ${cdnowFile} not found; the CDNOW shape is skipped`);
+const SHAPE_CASES = [
+  ...(cdnowSummary ? [{ name: 'cdnow', customers: 2357, seed: 0, summary: cdnowSummary }] : []),
+  ...SHAPES.flatMap((name) => SHAPE_SIZES.map((customers) => ({ name, customers, seed: 7 }))),
+];
 
 // 1. Bundle the worker (imports src/models) into a classic script a Worker can load.
 execFileSync(
@@ -136,6 +159,7 @@ const page = await browser.newPage();
 page.setDefaultTimeout(600_000);
 await page.goto(origin);
 const results = {};
+const shapeResults = {};
 const sweeps = [];
 try {
   for (const config of CASES) {
@@ -151,6 +175,33 @@ try {
       runs.push(result);
     }
     results[config.name] = { config, cold: runs[0], warm: runs.slice(1) };
+  }
+  for (const config of SHAPE_CASES) {
+    const runs = [];
+    for (let i = 0; i <= RUNS; i++)
+      runs.push(await page.evaluate((config) => window.run({ kind: 'shape', config }), config));
+    const warm = runs.slice(1).length ? runs.slice(1) : runs;
+    const key = `${config.name}-${config.customers}`;
+    const last = warm.at(-1);
+    shapeResults[key] = {
+      name: config.name,
+      customers: last.customers,
+      rows: last.rows,
+      repeatCustomers: last.repeatCustomers,
+      medianMs: {
+        compress: round(median(warm.map((r) => r.compressMs)), 1),
+        bgnbd: round(median(warm.map((r) => r.bgnbd.ms)), 1),
+        paretoNbd: round(median(warm.map((r) => r.paretoNbd.ms)), 1),
+      },
+      coldMs: { bgnbd: round(runs[0].bgnbd.ms, 1), paretoNbd: round(runs[0].paretoNbd.ms, 1) },
+      targetParetoNbdMs: SHAPE_TARGET_MS[config.customers] ?? null,
+      bgnbd: { ...last.bgnbd, ms: undefined },
+      paretoNbd: { ...last.paretoNbd, ms: undefined },
+    };
+    const r = shapeResults[key];
+    console.log(
+      `shape ${key}: rows ${r.rows}, BG/NBD ${r.medianMs.bgnbd} ms (${r.bgnbd.stop}), Pareto/NBD ${r.medianMs.paretoNbd} ms (${r.paretoNbd.stop})`,
+    );
   }
   // Recovery over many seeds at 100k (one worker per sweep): a bias shows as a mean z away from
   // 0, wrong standard errors as an SD of z away from 1; one seed alone cannot tell either.
@@ -298,6 +349,7 @@ const report = {
     'Recovery: |estimate − truth| / SE. With times floored to whole days, purchases on the same day merge (the BG/NBD assumes continuous time), mostly for the few very frequent buyers, which biases r and α upwards (fewer, less dispersed repeat purchases) and moves Gamma-Gamma slightly (merged days sum their spend). The exact-time cases use the same customers (same seeds) without the day grid; repeatPurchasesMergedByDayRounding is the share of repeat purchases lost to same-day merging. recoverySweeps repeat the recovery check on 100k customers over many seeds, with signed z = (estimate − truth) / SE: mean z is the bias in SEs, SD of z ≈ 1 when the standard errors are right; with 4 correlated parameters even unbiased fits put some parameter beyond 2 SE on a sizeable share of seeds (shareAllWithinTwoSe).',
   ],
   cases,
+  shapes: shapeResults,
 };
 mkdirSync(`${root}bench/results`, { recursive: true });
 writeFileSync(`${root}bench/results/models.json`, `${JSON.stringify(report, null, 2)}\n`);
@@ -360,4 +412,14 @@ for (const w of report.recoverySweeps) {
 console.log(
   `\nrepeat purchases merged by day rounding: 100k ${report.repeatPurchasesMergedByDayRounding['100k']}, 1M ${report.repeatPurchasesMergedByDayRounding['1m']}`,
 );
+console.log(
+  '\ndata shapes (default starts, 3 s budget per fit): customers | unique rows | BG/NBD ms (how it ended) | Pareto/NBD ms (how it ended) | target',
+);
+for (const [key, r] of Object.entries(shapeResults)) {
+  const within =
+    r.targetParetoNbdMs === null ? '' : r.medianMs.paretoNbd <= r.targetParetoNbdMs ? ' ✓' : ' ✗';
+  console.log(
+    `${key} | ${r.customers} | ${r.rows} | ${r.medianMs.bgnbd} (${r.bgnbd.stop}) | ${r.medianMs.paretoNbd} (${r.paretoNbd.stop}) | ${r.targetParetoNbdMs ?? '—'}${within}`,
+  );
+}
 console.log('written: bench/results/models.json');

@@ -50,6 +50,15 @@ export interface JobEvent {
   state: 'start' | 'end';
 }
 
+/**
+ * Automation hook for tests of the watchdog: the next job of `step` first blocks the worker for
+ * `ms`, as a step stuck in one long synchronous call would (it hears nothing, not even pings).
+ */
+let blockNext: { step: string; ms: number } | null = null;
+export function blockNextJob(step: string, ms: number): void {
+  blockNext = { step, ms };
+}
+
 /** Run `method` of `step` on the engine, after the jobs before it. */
 export async function callStep(
   queue: EngineQueue,
@@ -63,6 +72,19 @@ export async function callStep(
     const fn = (module.methods as Record<string, EngineFunction | undefined>)[method];
     if (typeof fn !== 'function' || !Object.hasOwn(module.methods, method))
       throw new Error(`unknown method ${step}.${method}`);
-    return ownBuffers(await queue.run((engine) => fn(engine, ...args), 'foreground', step));
+    return ownBuffers(
+      await queue.run(
+        (engine) => {
+          if (blockNext?.step === step) {
+            const until = performance.now() + blockNext.ms;
+            blockNext = null;
+            while (performance.now() < until); // see blockNextJob
+          }
+          return fn(engine, ...args);
+        },
+        'foreground',
+        step,
+      ),
+    );
   });
 }

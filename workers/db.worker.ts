@@ -3,7 +3,7 @@ import * as duckdbEh from 'duckdb-wasm-browser-blocking/eh';
 import ehWasm from '@duckdb/duckdb-wasm/dist/duckdb-eh.wasm?url';
 import mvpWasm from '@duckdb/duckdb-wasm/dist/duckdb-mvp.wasm?url';
 import { toOutcome, type Outcome } from '../src/engine/errors';
-import { callStep, type JobEvent } from './api';
+import { blockNextJob, callStep, type JobEvent } from './api';
 import { transferables } from '../src/engine/transfer';
 import { Engine } from './engine';
 import { EngineQueue } from './engineQueue';
@@ -95,6 +95,8 @@ const api = {
     const outcome = await toOutcome(started);
     return outcome.ok ? transferred(await callStep(outcome.value, step, method, args)) : outcome;
   },
+  /** Automation hook (tests of the watchdog): see blockNextJob in workers/api.ts. */
+  blockNextJob: (step: string, ms: number): void => blockNextJob(step, ms),
   /** Outside the queue, like cancel: the run may be waiting behind other work. */
   cancelNotebookRun: async (runId: number): Promise<void> => {
     if (!engine) return;

@@ -26,6 +26,8 @@ import {
   type MleResult,
   type ParetoNbdParams,
 } from '../../src/models';
+import { DEFAULT_FIT_BUDGET } from '../../src/models/valueModelOptions';
+import { shapeSummary, type ShapeName } from './shapes';
 
 export interface CaseConfig {
   name: string;
@@ -362,5 +364,82 @@ export function runSweep(c: SweepConfig): SweepResult {
     gammaGamma: stats(z.gammaGamma as Record<string, number[]>),
     shareAllWithinTwoSe: allWithin / c.seeds,
     ms: performance.now() - t0,
+  };
+}
+
+/** One fit of the data-shape benchmark, as the value step runs it (default starts and budget). */
+export interface ShapeFitReport {
+  ms: number;
+  converged: boolean;
+  stop: string;
+  params: Named;
+  logLikelihood: number;
+  iterations: number;
+  evaluations: number;
+}
+
+export interface ShapeCaseConfig {
+  /** A shape of bench/models/shapes.ts, or 'cdnow' with the summary given. */
+  name: ShapeName | 'cdnow';
+  customers: number;
+  seed: number;
+  /** CDNOW's published summary (x, tₓ, T in weeks), read by the page from ../shared. */
+  summary?: { x: number[]; tx: number[]; T: number[] };
+}
+
+export interface ShapeCaseResult {
+  name: string;
+  customers: number;
+  rows: number;
+  repeatCustomers: number;
+  compressMs: number;
+  bgnbd: ShapeFitReport;
+  paretoNbd: ShapeFitReport;
+}
+
+function shapeFit(fit: () => AnyFit & { stop: { kind: string } }): ShapeFitReport {
+  const started = performance.now();
+  const f = fit();
+  return {
+    ms: performance.now() - started,
+    converged: f.converged,
+    stop: f.stop.kind,
+    params: f.params as Named,
+    logLikelihood: f.logLikelihood,
+    iterations: f.iterations,
+    evaluations: f.evaluations,
+  };
+}
+
+/**
+ * The purchase models on one data shape with the app's budgets: what the value step spends on
+ * fitting (compression, BG/NBD, Pareto/NBD), and how each fit ended.
+ */
+export function runShape(c: ShapeCaseConfig): ShapeCaseResult {
+  const columns =
+    c.name === 'cdnow'
+      ? {
+          x: Float64Array.from(c.summary?.x ?? []),
+          tx: Float64Array.from(c.summary?.tx ?? []),
+          T: Float64Array.from(c.summary?.T ?? []),
+        }
+      : shapeSummary(c.name, c.customers, c.seed);
+  const started = performance.now();
+  const data = compressRfm(columns);
+  const compressMs = performance.now() - started;
+  const budget = {
+    maxIterations: DEFAULT_FIT_BUDGET.maxIterations,
+    budgetMs: DEFAULT_FIT_BUDGET.ms,
+  };
+  let repeat = 0;
+  for (let i = 0; i < columns.x.length; i++) if ((columns.x[i] as number) > 0) repeat++;
+  return {
+    name: c.name,
+    customers: columns.x.length,
+    rows: data.x.length,
+    repeatCustomers: repeat,
+    compressMs,
+    bgnbd: shapeFit(() => fitBgNbd(data, budget)),
+    paretoNbd: shapeFit(() => fitParetoNbd(data, budget)),
   };
 }

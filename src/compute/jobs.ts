@@ -6,7 +6,7 @@
  */
 import type { ClusterFit, ClusterInputs, HoldoutInputs, HoldoutResult } from '../engine/types';
 import { fitBgNbdSteps, type BgNbdFit } from '../models/bgnbd';
-import { modelChoice, type PurchaseModel } from '../models/clv';
+import { modelChoice, purchaseModelOf } from '../models/clv';
 import {
   customerValuesSteps,
   DEFAULT_FIT_BUDGET,
@@ -16,6 +16,7 @@ import {
 } from '../models/customerValue';
 import { holdoutValidation } from '../models/holdout';
 import { chooseKSteps } from '../models/kmeans';
+import { fitNbdSteps, type NbdFit } from '../models/nbd';
 import { fitParetoNbdSteps, type ParetoNbdFit } from '../models/paretoNbd';
 import type { Steps } from '../models/steps';
 import { compressRfm, daysPerUnit, type SummaryColumns, type TimeUnit } from '../models/summary';
@@ -93,19 +94,17 @@ function* holdoutSteps(job: HoldoutJob): Steps<HoldoutFit> {
   };
   const rows = compressRfm(calibration);
   const fitOptions = { maxIterations: job.budget.maxIterations, budgetMs: job.budget.ms };
-  const fits: (BgNbdFit | ParetoNbdFit)[] = [];
+  const fits: (BgNbdFit | ParetoNbdFit | NbdFit)[] = [];
   try {
     if (job.purchaseModel !== 'paretonbd') fits.push(yield* fitBgNbdSteps(rows, fitOptions));
     if (job.purchaseModel !== 'bgnbd') fits.push(yield* fitParetoNbdSteps(rows, fitOptions));
+    if (job.purchaseModel === 'auto') fits.push(yield* fitNbdSteps(rows, fitOptions));
   } catch (e) {
     throw new NoModel(e instanceof Error ? e.message : String(e));
   }
   const chosen = fits.find((f) => f.model === modelChoice(fits).chosen);
   if (!chosen) throw new NoModel(fits.map((f) => f.message).join('; '));
-  const model: PurchaseModel =
-    chosen.model === 'bgnbd'
-      ? { model: 'bgnbd', params: chosen.params }
-      : { model: 'paretonbd', params: chosen.params };
+  const model = purchaseModelOf(chosen);
   yield { task: 'holdout' };
   const validation = holdoutValidation(model, {
     unit: job.unit,

@@ -76,6 +76,16 @@ export class EngineClient {
     this.onRestart({ reason, step, recover: this.restarts.length < 2 });
   }
 
+  /** Restarts so far (automation hook: tests check that nothing loops). */
+  get restartCount(): number {
+    return this.generation - 1;
+  }
+
+  /** Automation hook for tests of the watchdog: the next job of `step` blocks the worker `ms`. */
+  async blockNextJob(step: string, ms: number): Promise<void> {
+    await this.api.blockNextJob(step, ms);
+  }
+
   /** Ask the running call to stop; it then rejects with code 'cancelled'. */
   cancel(): void {
     void this.api.cancel();

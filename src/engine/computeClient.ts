@@ -18,38 +18,53 @@ export interface ComputeOptions {
 /** After cancel, a job that has not stopped within this long is stopped with its worker. */
 const CANCEL_GRACE_MS = 1500;
 
+/** One compute worker and the jobs it runs. */
+interface WorkerSlot {
+  worker: Worker;
+  api: Comlink.Remote<ComputeWorkerApi>;
+  /** Fails a job of this worker (when the worker is stopped). */
+  jobs: Set<(e: EngineError) => void>;
+}
+
 /**
  * The main thread's handle on the compute worker (workers/compute.worker.ts). The worker holds
  * nothing between jobs, so a job that overruns or does not hear cancel is ended by terminating
- * the worker; the next job starts a fresh one. Nothing is ever retried here.
+ * its worker. A cancelled job's worker takes no new work: the next job starts a fresh worker, so
+ * a stuck job can never take a later one down with it. Nothing is ever retried here.
  */
 export class ComputeClient {
-  private worker: Worker | null = null;
-  private api: Comlink.Remote<ComputeWorkerApi> | null = null;
+  private current: WorkerSlot | null = null;
   private nextJob = 1;
-  /** Rejects every job of the current worker when it is stopped. */
-  private stopAll = new Set<(e: EngineError) => void>();
 
   constructor(private readonly createWorker: () => Worker) {}
 
-  private remote(): Comlink.Remote<ComputeWorkerApi> {
-    if (!this.api) {
-      this.worker = this.createWorker();
-      this.worker.addEventListener('error', () =>
-        this.stop(new EngineError('engine_failed', { message: 'the compute worker crashed' })),
+  private slot(): WorkerSlot {
+    if (!this.current) {
+      const worker = this.createWorker();
+      const slot: WorkerSlot = { worker, api: Comlink.wrap(worker), jobs: new Set() };
+      worker.addEventListener('error', () =>
+        this.stop(
+          slot,
+          new EngineError('engine_failed', { message: 'the compute worker crashed' }),
+        ),
       );
-      this.api = Comlink.wrap<ComputeWorkerApi>(this.worker);
+      this.current = slot;
     }
-    return this.api;
+    return this.current;
+  }
+
+  /** No new job goes to this worker; it ends once its jobs have. */
+  private retire(slot: WorkerSlot): void {
+    if (this.current === slot) this.current = null;
+    if (slot.jobs.size === 0) slot.worker.terminate();
   }
 
   /** Terminate the worker; its jobs fail with `error`. */
-  private stop(error: EngineError): void {
-    this.worker?.terminate();
-    this.worker = null;
-    this.api = null;
-    const failures = [...this.stopAll];
-    this.stopAll.clear();
+  private stop(slot: WorkerSlot, error: EngineError): void {
+    if (this.current === slot) this.current = null;
+    slot.worker.terminate();
+    const failures = [...slot.jobs];
+    slot.jobs.clear();
     for (const fail of failures) fail(error);
   }
 
@@ -60,27 +75,29 @@ export class ComputeClient {
   async run<J extends ComputeJob>(job: J, options: ComputeOptions): Promise<JobResult<J>> {
     const { signal, onProgress } = options;
     if (signal?.aborted) throw new EngineError('cancelled');
-    const api = this.remote();
+    const slot = this.slot();
     const jobId = this.nextJob++;
     let fail: (e: EngineError) => void = () => {};
     const stopped = new Promise<never>((_, reject) => (fail = reject));
-    this.stopAll.add(fail);
+    slot.jobs.add(fail);
     let graceTimer: ReturnType<typeof setTimeout> | undefined;
     const onAbort = () => {
-      void api.cancel(jobId);
-      graceTimer = setTimeout(() => this.stop(new EngineError('cancelled')), CANCEL_GRACE_MS);
+      void slot.api.cancel(jobId);
+      if (this.current === slot) this.current = null;
+      graceTimer = setTimeout(() => this.stop(slot, new EngineError('cancelled')), CANCEL_GRACE_MS);
     };
     signal?.addEventListener('abort', onAbort, { once: true });
     const deadline = setTimeout(
       () =>
         this.stop(
+          slot,
           new EngineError('compute_timeout', { seconds: Math.round(options.timeoutMs / 1000) }),
         ),
       options.timeoutMs,
     );
     try {
       const outcome = await Promise.race([
-        api.run(
+        slot.api.run(
           jobId,
           Comlink.transfer(job, transferables(job)),
           onProgress ? Comlink.proxy(onProgress) : undefined,
@@ -92,7 +109,8 @@ export class ComputeClient {
       clearTimeout(deadline);
       clearTimeout(graceTimer);
       signal?.removeEventListener('abort', onAbort);
-      this.stopAll.delete(fail);
+      slot.jobs.delete(fail);
+      if (this.current !== slot) this.retire(slot);
     }
   }
 }

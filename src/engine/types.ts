@@ -268,7 +268,7 @@ export interface ValueResult {
   options: ValueOptions;
   /** 'model': a purchase model was fitted; 'heuristic': the labelled fallback. */
   method: 'model' | 'heuristic';
-  purchaseModel: 'bgnbd' | 'paretonbd' | null;
+  purchaseModel: 'bgnbd' | 'paretonbd' | 'nbd' | null;
   /** Gamma-Gamma gave expected spend; else each customer's mean order value. */
   spendModel: boolean;
   fits: FitReport[];

@@ -292,6 +292,7 @@ const core = {
   'value.spend.observed': "each customer's own average order value for spend",
   'value.model.bgnbd': 'BG/NBD',
   'value.model.paretonbd': 'Pareto/NBD',
+  'value.model.nbd': 'NBD (no dropout)',
   'value.model.gammagamma': 'Gamma-Gamma',
   'value.model.auto': 'Better of BG/NBD and Pareto/NBD (BIC)',
   'value.problem.too_few_customers':
@@ -761,6 +762,7 @@ const zhCore: Record<keyof typeof core, string> = {
   'value.spend.observed': '单次消费金额用客户自己的平均订单金额',
   'value.model.bgnbd': 'BG/NBD',
   'value.model.paretonbd': 'Pareto/NBD',
+  'value.model.nbd': 'NBD（无流失）',
   'value.model.gammagamma': 'Gamma-Gamma',
   'value.model.auto': 'BG/NBD 与 Pareto/NBD 中较优者（BIC）',
   'value.problem.too_few_customers':

@@ -18,6 +18,12 @@ import {
   type ParetoNbdFit,
   type ParetoNbdParams,
 } from './paretoNbd';
+import {
+  nbdExpectedPurchases,
+  nbdExpectedRepeatPurchases,
+  type NbdFit,
+  type NbdParams,
+} from './nbd';
 import type { Steps } from './steps';
 import {
   daysPerUnit,
@@ -30,16 +36,47 @@ import {
 
 /** A fitted purchase model, as plain data (it crosses the worker boundary). */
 export type PurchaseModel =
-  { model: 'bgnbd'; params: BgNbdParams } | { model: 'paretonbd'; params: ParetoNbdParams };
+  | { model: 'bgnbd'; params: BgNbdParams }
+  | { model: 'paretonbd'; params: ParetoNbdParams }
+  | { model: 'nbd'; params: NbdParams };
+
+/** A fit as the purchase model the predictions use (parameters only). */
+export function purchaseModelOf(f: BgNbdFit | ParetoNbdFit | NbdFit): PurchaseModel {
+  switch (f.model) {
+    case 'bgnbd':
+      return { model: 'bgnbd', params: f.params };
+    case 'paretonbd':
+      return { model: 'paretonbd', params: f.params };
+    case 'nbd':
+      return { model: 'nbd', params: f.params };
+  }
+}
+
+/** P(alive at T | history) under any model (1 under the NBD: nobody leaves). */
+function aliveAt(m: PurchaseModel, c: Rfm): number {
+  switch (m.model) {
+    case 'bgnbd':
+      return bgnbdProbabilityAlive(m.params, c);
+    case 'paretonbd':
+      return paretoNbdProbabilityAlive(m.params, c);
+    case 'nbd':
+      return 1;
+  }
+}
 
 function rowAt(c: RfmColumns, i: number): Rfm {
   return { x: c.x[i] as number, tx: c.tx[i] as number, T: c.T[i] as number };
 }
 
 function conditional(m: PurchaseModel, t: number, c: Rfm): number {
-  return m.model === 'bgnbd'
-    ? bgnbdExpectedPurchases(m.params, t, c)
-    : paretoNbdExpectedPurchases(m.params, t, c);
+  switch (m.model) {
+    case 'bgnbd':
+      return bgnbdExpectedPurchases(m.params, t, c);
+    case 'paretonbd':
+      return paretoNbdExpectedPurchases(m.params, t, c);
+    case 'nbd':
+      return nbdExpectedPurchases(m.params, t, c.x, c.T);
+  }
 }
 
 /**
@@ -48,9 +85,14 @@ function conditional(m: PurchaseModel, t: number, c: Rfm): number {
  * (A Pareto/NBD customer whose last purchase is at T cannot have died before T: P(alive) = 1.)
  */
 export function expectedPurchasesIfAlive(m: PurchaseModel, t: number, x: number, T: number) {
-  return m.model === 'bgnbd'
-    ? bgnbdExpectedPurchasesIfAlive(m.params, t, x, T)
-    : paretoNbdExpectedPurchases(m.params, t, { x, tx: T, T });
+  switch (m.model) {
+    case 'bgnbd':
+      return bgnbdExpectedPurchasesIfAlive(m.params, t, x, T);
+    case 'paretonbd':
+      return paretoNbdExpectedPurchases(m.params, t, { x, tx: T, T });
+    case 'nbd':
+      return nbdExpectedPurchases(m.params, t, x, T);
+  }
 }
 
 /** Per compressed row: P(alive), expected purchases over the horizon, and their discounted sum. */
@@ -80,13 +122,7 @@ export function* predictionsSteps(
   const pAlive = new Float64Array(n);
   for (let start = 0; start < n; start += ROWS_PER_PAUSE) {
     const end = Math.min(n, start + ROWS_PER_PAUSE);
-    for (let i = start; i < end; i++) {
-      const c = rowAt(rows, i);
-      pAlive[i] =
-        m.model === 'bgnbd'
-          ? bgnbdProbabilityAlive(m.params, c)
-          : paretoNbdProbabilityAlive(m.params, c);
-    }
+    for (let i = start; i < end; i++) pAlive[i] = aliveAt(m, rowAt(rows, i));
     yield { task: 'predict', done: end, total: n };
   }
   // Distinct (x, T) pairs; nested maps with number keys are exact on floats and fast.
@@ -148,20 +184,20 @@ export function expectedPurchases(m: PurchaseModel, t: number, c: RfmColumns): F
 /** P(alive at T | history) per customer, under either model. */
 export function probabilityAlive(m: PurchaseModel, c: RfmColumns): Float64Array {
   const out = new Float64Array(c.x.length);
-  for (let i = 0; i < out.length; i++) {
-    out[i] =
-      m.model === 'bgnbd'
-        ? bgnbdProbabilityAlive(m.params, rowAt(c, i))
-        : paretoNbdProbabilityAlive(m.params, rowAt(c, i));
-  }
+  for (let i = 0; i < out.length; i++) out[i] = aliveAt(m, rowAt(c, i));
   return out;
 }
 
 /** E[X(t)]: expected repeat purchases of a new customer by time t (the population curve). */
 export function expectedRepeatPurchases(m: PurchaseModel, t: number): number {
-  return m.model === 'bgnbd'
-    ? bgnbdExpectedRepeatPurchases(m.params, t)
-    : paretoNbdExpectedRepeatPurchases(m.params, t);
+  switch (m.model) {
+    case 'bgnbd':
+      return bgnbdExpectedRepeatPurchases(m.params, t);
+    case 'paretonbd':
+      return paretoNbdExpectedRepeatPurchases(m.params, t);
+    case 'nbd':
+      return nbdExpectedRepeatPurchases(m.params, t);
+  }
 }
 
 /** Model periods in one month: 365.25 / 12 days, i.e. 30.44 days or 4.348 weeks. */
@@ -282,7 +318,7 @@ export function heuristicClv(s: SummaryColumns, options: HeuristicClvOptions): H
 export type ChoiceCriterion = 'bic' | 'aic' | 'logLikelihood';
 
 export interface ModelScore {
-  model: 'bgnbd' | 'paretonbd';
+  model: PurchaseModel['model'];
   logLikelihood: number;
   parameters: number;
   n: number;
@@ -295,22 +331,24 @@ export interface ModelScore {
 
 export interface ModelChoice {
   /** The better model, or null when no candidate converged (use `heuristicClv`). */
-  chosen: 'bgnbd' | 'paretonbd' | null;
+  chosen: PurchaseModel['model'] | null;
   criterion: ChoiceCriterion;
   scores: ModelScore[];
 }
 
-/**
- * Compare fitted purchase models by log-likelihood, AIC and BIC (n = customers) and pick the
- * better by `criterion` (lower BIC by default) among the fits that converged. Both models have
- * four parameters, so on the same data the three criteria agree; they are all reported because
- * the UI shows them.
- */
 /** What `modelChoice` reads from a fit (a whole `BgNbdFit` or `ParetoNbdFit` will do). */
 export type ComparableFit =
   | Pick<BgNbdFit, 'model' | 'params' | 'logLikelihood' | 'n' | 'converged'>
-  | Pick<ParetoNbdFit, 'model' | 'params' | 'logLikelihood' | 'n' | 'converged'>;
+  | Pick<ParetoNbdFit, 'model' | 'params' | 'logLikelihood' | 'n' | 'converged'>
+  | Pick<NbdFit, 'model' | 'params' | 'logLikelihood' | 'n' | 'converged'>;
 
+/**
+ * Compare fitted purchase models by log-likelihood, AIC and BIC (n = customers) and pick the
+ * better by `criterion` (lower BIC by default) among the fits that converged. BG/NBD and
+ * Pareto/NBD have four parameters, the NBD two: it wins only when dropout adds too little
+ * likelihood to pay for its two parameters. All three figures are reported because the UI shows
+ * them.
+ */
 export function modelChoice(
   fits: ComparableFit[],
   criterion: ChoiceCriterion = 'bic',

@@ -9,6 +9,7 @@ import {
   modelChoice,
   periodsPerMonth,
   predictionsSteps,
+  purchaseModelOf,
   type ModelChoice,
   type PurchaseModel,
 } from './clv';
@@ -18,6 +19,7 @@ import {
   type GammaGammaFit,
 } from './gammaGamma';
 import type { FitStop } from './mle';
+import { fitNbdSteps, type NbdFit } from './nbd';
 import { fitParetoNbdSteps, type ParetoNbdFit } from './paretoNbd';
 import { runToEnd, type Steps } from './steps';
 import { DEFAULT_FIT_BUDGET, type FitBudget, type ValueModelOptions } from './valueModelOptions';
@@ -48,7 +50,7 @@ export type ModelProblem =
   | { reason: 'history_too_short'; haveDays: number; needDays: number }
   | {
       reason: 'no_convergence';
-      model: 'bgnbd' | 'paretonbd' | 'gammagamma';
+      model: FitReport['model'];
       /** Why the fit was not used; null when it threw (the message says what happened). */
       stop: FitStop | null;
       /** The parameter that ran to 0 or ∞ (stop.kind 'bound'), by name. */
@@ -58,7 +60,7 @@ export type ModelProblem =
 
 /** A fit as plain data for the UI: parameters with standard errors, and fit statistics. */
 export interface FitReport {
-  model: 'bgnbd' | 'paretonbd' | 'gammagamma';
+  model: 'bgnbd' | 'paretonbd' | 'nbd' | 'gammagamma';
   params: Record<string, number>;
   standardErrors: Record<string, number>;
   logLikelihood: number;
@@ -125,7 +127,7 @@ export function* customerValuesSteps(
   const rows = compressRfm(summary);
   yield;
   if (problems.length === 0) {
-    const candidates: (BgNbdFit | ParetoNbdFit)[] = [];
+    const candidates: (BgNbdFit | ParetoNbdFit | NbdFit)[] = [];
     if (options.purchaseModel !== 'paretonbd') {
       const fit = yield* attempt(fits, problems, 'bgnbd', () => fitBgNbdSteps(rows, fitOptions));
       if (fit) candidates.push(fit);
@@ -136,15 +138,16 @@ export function* customerValuesSteps(
       );
       if (fit) candidates.push(fit);
     }
+    // Customers who hardly ever leave: both dropout models run off, the NBD (no dropout) holds.
+    if (options.purchaseModel === 'auto') {
+      const fit = yield* attempt(fits, problems, 'nbd', () => fitNbdSteps(rows, fitOptions));
+      if (fit) candidates.push(fit);
+    }
     choice = modelChoice(candidates, options.criterion);
     const chosen = candidates.find((f) => f.model === choice?.chosen);
-    if (chosen) {
-      purchaseModel =
-        chosen.model === 'bgnbd'
-          ? { model: 'bgnbd', params: chosen.params }
-          : { model: 'paretonbd', params: chosen.params };
-    }
-    // Every fit left out says why, whether or not another model was used.
+    if (chosen) purchaseModel = purchaseModelOf(chosen);
+    // Every fit left out for not converging says why, whether or not another model was used
+    // (an NBD that converged but lost the choice is not a problem: dropout was found).
     for (const f of candidates) if (!f.converged) problems.push(notUsed(f));
   }
   const frequencySpendCorrelation = repeatCorrelation(summary);
@@ -233,7 +236,7 @@ export function* customerValuesSteps(
 }
 
 /** A fit that did not converge, as the problem the panel words (which parameter, and why). */
-function notUsed(f: BgNbdFit | ParetoNbdFit | GammaGammaFit): ModelProblem {
+function notUsed(f: BgNbdFit | ParetoNbdFit | NbdFit | GammaGammaFit): ModelProblem {
   const names = Object.keys(f.params);
   return {
     reason: 'no_convergence',
@@ -296,7 +299,7 @@ function repeatCorrelation(s: SummaryColumns): number | null {
 }
 
 /** Runs a fit, records it, and turns a fit that throws into a problem instead of a failure. */
-function* attempt<F extends BgNbdFit | ParetoNbdFit | GammaGammaFit>(
+function* attempt<F extends BgNbdFit | ParetoNbdFit | NbdFit | GammaGammaFit>(
   reports: FitReport[],
   problems: ModelProblem[],
   model: F['model'],

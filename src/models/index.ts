@@ -8,6 +8,7 @@ export * from './optimize';
 export * from './mle';
 export * from './bgnbd';
 export * from './paretoNbd';
+export * from './nbd';
 export * from './gammaGamma';
 export * from './clv';
 export * from './simulate';

@@ -86,13 +86,13 @@ const LOG_UPPER = 18;
 
 /**
  * The ridge rule: over this many iterations, a log-parameter moved by more than DRIFT_LOG_STEP
- * (a factor e), outward, while the mean log-likelihood improved by less than DRIFT_GAIN per
- * customer. A change of e-fold in a parameter that moves the likelihood by less than that is a
- * parameter the data say nothing about.
+ * (a factor e), outward, while the total log-likelihood improved by less than DRIFT_GAIN. A
+ * parameter that changes e-fold for a likelihood ratio below e^0.05 ≈ 1.05 is one the data say
+ * nothing about: its likelihood interval spans more than that factor.
  */
 const DRIFT_WINDOW = 10;
 const DRIFT_LOG_STEP = 1;
-const DRIFT_GAIN = 1e-8;
+const DRIFT_GAIN = 0.05;
 /** Only parameters already this far from 1 (log scale) count as drifting to 0 or ∞. */
 const DRIFT_FROM = 2.5;
 /**
@@ -101,8 +101,12 @@ const DRIFT_FROM = 2.5;
  */
 const FAR_OUT = 12;
 
-/** The ridge rule as an optimiser `stop` hook; `drift` receives the parameter that drifted. */
+/**
+ * The ridge rule as an optimiser `stop` hook on the mean negative log-likelihood of `n`
+ * customers; `onDrift` receives the parameter that drifted.
+ */
 function driftRule(
+  n: number,
   onDrift: (param: number, towards: 'zero' | 'infinity') => void,
 ): (state: IterateState) => string | null {
   let history: { f: number; x: Float64Array }[] = [];
@@ -111,7 +115,7 @@ function driftRule(
     history.push({ f, x: Float64Array.from(x) });
     if (history.length <= DRIFT_WINDOW) return null;
     const old = history.shift() as { f: number; x: Float64Array };
-    if (old.f - f >= DRIFT_GAIN) return null;
+    if ((old.f - f) * n >= DRIFT_GAIN) return null;
     for (let i = 0; i < x.length; i++) {
       const now = x[i] as number;
       const moved = now - (old.x[i] as number);
@@ -173,7 +177,7 @@ export function* maximiseLikelihoodSteps(
       lower: new Array<number>(k).fill(LOG_LOWER),
       upper: new Array<number>(k).fill(LOG_UPPER),
       deadline,
-      stop: driftRule((param, towards) => drifted.push({ param, towards })),
+      stop: driftRule(problem.n, (param, towards) => drifted.push({ param, towards })),
     },
     (state) => {
       latest.iteration++;

@@ -7,7 +7,8 @@
  */
 
 /** Which model or step a progress report is about. */
-export type ComputeTask = 'bgnbd' | 'paretonbd' | 'gammagamma' | 'predict' | 'kmeans' | 'holdout';
+export type ComputeTask =
+  'bgnbd' | 'paretonbd' | 'nbd' | 'gammagamma' | 'predict' | 'kmeans' | 'holdout';
 
 export interface Progress {
   task: ComputeTask;

@@ -64,7 +64,7 @@ export interface PipelineSpec {
 export interface PipelineValue {
   options: ValueOptions;
   method: 'model' | 'heuristic';
-  purchaseModel: 'bgnbd' | 'paretonbd' | null;
+  purchaseModel: 'bgnbd' | 'paretonbd' | 'nbd' | null;
   spendModel: boolean;
   fits: readonly FitReport[];
   /** The margin used (the setting, or the one the cost column gave). */
@@ -210,15 +210,34 @@ SELECT k, CAST(NULL AS DOUBLE) AS p_alive,
     * ${lit(step)} * ${lit(margin)} * ${lit(annuity)} AS predicted_value
 FROM ${t.inputs}, fallback`;
   }
-  const p = (bg as FitReport).params as { r: number; alpha: number; a: number; b: number };
-  if (Math.abs(p.a - 1) < 1e-4) {
-    notes.push('BG/NBD a is within 1e-4 of 1: the app interpolates there; values may differ.');
-  }
   const gg = v.spendModel ? fit('gammagamma') : null;
   const g = gg?.params as { p: number; q: number; gamma: number } | undefined;
   const spend = g
     ? `CASE WHEN i.x > 0 THEN ${lit(g.p)} * (${lit(g.gamma)} + i.x * i.repeat_spend) / (${lit(g.p)} * i.x + ${lit(g.q)} - 1) ELSE i.avg_order_value END`
     : 'i.avg_order_value';
+  const spendNote = g
+    ? `-- Gamma-Gamma spend model, fitted in the app: p = ${g.p}, q = ${g.q}, gamma = ${g.gamma}\n`
+    : "-- Expected spend: each customer's mean order value (no Gamma-Gamma model was used).\n";
+  const nbd = purchase === 'nbd' ? fit('nbd') : null;
+  if (nbd) {
+    // src/models/nbd.ts: nobody leaves; each month adds (r + x)/(α + T) · one month of purchases.
+    const q = nbd.params as { r: number; alpha: number };
+    let annuity = 0;
+    for (let k = 1; k <= months; k++) annuity += 1 / Math.pow(1 + d, k);
+    const rate = `(${lit(q.r)} + i.x) / (${lit(q.alpha)} + i.T / ${lit(dpu)})`;
+    return `-- NBD (no dropout: customers in these data hardly stop buying), fitted in the app:
+--   r = ${q.r}, alpha = ${q.alpha}   (time unit: ${o.unit})
+${spendNote}CREATE OR REPLACE TABLE ${t.predictions} AS
+SELECT i.k, CAST(1 AS DOUBLE) AS p_alive,
+  ${rate} * ${lit((months * 365.25) / 12 / dpu)} AS expected_purchases,
+  ${spend} AS expected_spend,
+  ${rate} * ${lit(step)} * ${lit(annuity)} * (${spend}) * ${lit(margin)} AS predicted_value
+FROM ${t.inputs} i`;
+  }
+  const p = (bg as FitReport).params as { r: number; alpha: number; a: number; b: number };
+  if (Math.abs(p.a - 1) < 1e-4) {
+    notes.push('BG/NBD a is within 1e-4 of 1: the app interpolates there; values may differ.');
+  }
   const discount = Array.from({ length: months }, (_, i) => Math.pow(1 + d, i + 1));
   return `-- 2F1(a, b; c; z) for 0 < z < 1 and positive a, b, c: the Gauss series, summed until its
 -- terms fall below 1e-19 of the first (terms grow until about (a + b)·z/(1 − z), then shrink by z).
@@ -228,7 +247,7 @@ CREATE OR REPLACE MACRO vm_hyp2f1(a, b, c, z) AS list_sum(list_transform(
     - lgamma(j + 1) + j * ln(z))));
 -- BG/NBD (Fader, Hardie & Lee 2005), fitted in the app on this data's per-customer summary:
 --   r = ${p.r}, alpha = ${p.alpha}, a = ${p.a}, b = ${p.b}   (time unit: ${o.unit})
-${g ? `-- Gamma-Gamma spend model, fitted in the app: p = ${g.p}, q = ${g.q}, gamma = ${g.gamma}\n` : "-- Expected spend: each customer's mean order value (no Gamma-Gamma model was used).\n"}CREATE OR REPLACE TABLE ${t.predictions} AS
+${spendNote}CREATE OR REPLACE TABLE ${t.predictions} AS
 WITH params AS (
   SELECT ${lit(p.r)} AS r, ${lit(p.alpha)} AS alpha, ${lit(p.a)} AS a, ${lit(p.b)} AS b
 ),

@@ -107,7 +107,7 @@ describe('the sliced driver', () => {
       atOnce.fits.map((f) => f.logLikelihood),
     );
     expect(new Set(progress.map((p) => p.task))).toEqual(
-      new Set(['bgnbd', 'paretonbd', 'gammagamma', 'predict']),
+      new Set(['bgnbd', 'paretonbd', 'nbd', 'gammagamma', 'predict']),
     );
   });
 });

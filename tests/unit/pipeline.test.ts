@@ -194,6 +194,17 @@ describe('pipeline export: native DuckDB reproduces the app', () => {
     expect(new Set(pipeline.map((r) => r.lifecycle_stage)).size).toBeGreaterThanOrEqual(4);
   }, 180_000);
 
+  it('a shop where nobody churns (the NBD, no dropout): the same predictions', async () => {
+    // The data-shape suite's GB18030 export, as UTF-8 (native DuckDB reads UTF-8 only).
+    const gb = readFileSync(join(root, 'tests/fixtures/generated/shape-nochurn-zh.csv'));
+    const bytes = utf8(new TextDecoder('gb18030').decode(gb));
+    const app = await inApp(bytes, 'nochurn.csv', DEFAULT_VALUE_OPTIONS);
+    expect(app.model).toBe('nbd');
+    expect(app.rows.every((r) => r.p_alive === 1)).toBe(true);
+    const pipeline = await inNative(app.spec, bytes);
+    expectSame(app.rows, pipeline);
+  }, 180_000);
+
   it('a small shop with returns, cancellations and duplicates (heuristic value)', async () => {
     const bytes = utf8(smallShop());
     const app = await inApp(bytes, 'shop.csv', DEFAULT_VALUE_OPTIONS);
