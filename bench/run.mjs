@@ -51,7 +51,7 @@ async function browserRun(browser, file, rows, warm) {
   const timings = await page.evaluate(() => ({ ...window.valuemap.session.lastTimings }));
   // Customer value runs next in the worker (SQL summary, model fits, classes): its own figure.
   await page.waitForFunction(
-    () => ['ready', 'error'].includes(window.valuemap.session.valuation?.status),
+    () => ['ready', 'error'].includes(window.valuemap.session.valuation.status),
     null,
     { timeout: 600_000 },
   );
@@ -61,7 +61,7 @@ async function browserRun(browser, file, rows, warm) {
   });
   // Then the lifecycle (stages, monthly history, flows, cohorts, risk) in the worker.
   await page.waitForFunction(
-    () => ['ready', 'error'].includes(window.valuemap.session.lifecycle?.status),
+    () => ['ready', 'error'].includes(window.valuemap.session.lifecycle.status),
     null,
     { timeout: 600_000 },
   );
@@ -70,12 +70,12 @@ async function browserRun(browser, file, rows, warm) {
     const { session, engine } = window.valuemap;
     const id = session.current.loaded.datasetId;
     const t = performance.now();
-    const bytes = await engine.call((api) => api.allCustomers(id), { timeoutMs: 120_000 });
+    const bytes = await engine.run('customers', 'allCustomers', [id]);
     return { ms: performance.now() - t, bytes: bytes.length };
   });
   clearInterval(sampler);
   const statements = await page.evaluate(async () =>
-    (await window.valuemap.engine.call((api) => api.statementLog(), { timeoutMs: 10_000 }))
+    (await window.valuemap.engine.run('customers', 'statementLog', []))
       .filter((s) => s.ms >= 5)
       .map((s) => ({ ms: Math.round(s.ms), sql: s.sql.replace(/\s+/g, ' ').slice(0, 60) })),
   );
