@@ -7,6 +7,12 @@ import { SqlRunner, type StatementTiming } from './sqlRunner';
 const BROWSER_FILEREADER = 2 as DuckDBDataProtocol;
 
 /**
+ * The only place SQL may read or write files: the app registers its buffers here (and drops them
+ * before its job ends). Everything else — URLs, the disk, other names — DuckDB itself refuses.
+ */
+export const FILE_PREFIX = '/valuemap/';
+
+/**
  * What every step works with: the database, the SQL runner of the app's own connection, the
  * datasets loaded and their tables, and cancellation. The steps themselves live in
  * workers/steps/ (one module each); the worker's API is generated from them (workers/api.ts).
@@ -28,10 +34,21 @@ export class Engine {
     this.sql = new SqlRunner(db);
   }
 
+  /**
+   * Settings before any work, in the order DuckDB requires: no extension autoloading (it reaches
+   * for the network and can crash the wasm), files only under FILE_PREFIX, no other external
+   * access, and the configuration locked. They are global: SQL the analyst types (or a link
+   * brings) is confined by DuckDB itself, on every connection, and cannot change them back.
+   */
   async init(): Promise<{ version: string }> {
-    // Autoloading reaches for the network and can crash the wasm; nothing we run needs an extension.
-    await this.sql.run('SET autoload_known_extensions = false');
-    await this.sql.run('SET autoinstall_known_extensions = false');
+    for (const statement of [
+      'SET autoload_known_extensions = false',
+      'SET autoinstall_known_extensions = false',
+      `SET allowed_directories = ['${FILE_PREFIX}']`,
+      'SET enable_external_access = false',
+      'SET lock_configuration = true',
+    ])
+      await this.sql.run(statement);
     return { version: this.db.getVersion() };
   }
 
@@ -86,17 +103,24 @@ export class Engine {
   }
 
   /**
-   * Text in memory is handed over as a buffer. A Blob (large text) is read in place in a worker
+   * Hand `name`'s bytes to DuckDB; returns the path SQL reads it by (under FILE_PREFIX). Text in
+   * memory is handed over as a buffer. A Blob (large text) is read in place in a worker
    * (FileReaderSync), so a 1 GB file is not copied into the wasm heap; elsewhere (Node tests) its
-   * bytes are handed over.
+   * bytes are handed over. The caller drops it (`unregister`) before its job ends.
    */
-  async register(name: string, text: Blob | Uint8Array): Promise<void> {
+  async register(name: string, text: Blob | Uint8Array): Promise<string> {
+    const path = `${FILE_PREFIX}${name}`;
     if (text instanceof Uint8Array) {
-      this.db.registerFileBuffer(name, text);
+      this.db.registerFileBuffer(path, text);
     } else if ((globalThis as { FileReaderSync?: unknown }).FileReaderSync !== undefined) {
-      this.db.registerFileHandle(name, text, BROWSER_FILEREADER, true);
+      this.db.registerFileHandle(path, text, BROWSER_FILEREADER, true);
     } else {
-      this.db.registerFileBuffer(name, new Uint8Array(await text.arrayBuffer()));
+      this.db.registerFileBuffer(path, new Uint8Array(await text.arrayBuffer()));
     }
+    return path;
+  }
+
+  unregister(path: string): void {
+    this.db.dropFile(path);
   }
 }

@@ -13,6 +13,9 @@ export class EngineQueue {
   private tail: Promise<unknown> = Promise.resolve();
   private running: Priority | null = null;
   private preempted = false;
+  /** Jobs queued or running, and when the last one ended (for `whenIdle`). */
+  private active = 0;
+  private lastEnd = 0;
   onJob: (label: string, state: 'start' | 'end') => void = () => {};
 
   constructor(private readonly engine: Engine) {}
@@ -26,6 +29,7 @@ export class EngineQueue {
       this.preempted = true;
       this.engine.cancel();
     }
+    this.active++;
     const result = this.tail.then(async () => {
       this.running = priority;
       this.preempted = false;
@@ -35,11 +39,27 @@ export class EngineQueue {
         return await job(this.engine);
       } finally {
         this.running = null;
+        this.active--;
+        this.lastEnd = performance.now();
         this.onJob(label, 'end');
       }
     });
     this.tail = result.catch(() => {});
     return result;
+  }
+
+  /**
+   * Resolves once no job has run for `quietMs` (true), or after `maxWaitMs` however busy the
+   * engine is (false): background work waits for a pause in the analyst's.
+   */
+  async whenIdle(quietMs: number, maxWaitMs: number): Promise<boolean> {
+    const until = performance.now() + maxWaitMs;
+    for (;;) {
+      const now = performance.now();
+      if (this.active === 0 && now - this.lastEnd >= quietMs) return true;
+      if (now >= until) return false;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
 
   /** For background jobs: stop between steps once foreground work is waiting. */

@@ -61,26 +61,64 @@ export class SqlRunner {
   }
 
   async run(sql: string): Promise<Uint8Array> {
+    const started = performance.now();
+    const bytes = await this.pending(this.conn, sql);
+    this.remember(sql, started);
+    return bytes;
+  }
+
+  /** A statement as a pending query polled in slices (cancel and pings are heard between). */
+  private async pending(conn: number, sql: string): Promise<Uint8Array> {
     await this.yieldIfDue();
     this.throwIfCancelled();
-    const started = performance.now();
-    let header = this.db.startPendingQuery(this.conn, sql, false);
+    let header = this.db.startPendingQuery(conn, sql, false);
     while (header === null) {
       if (await this.yieldIfDue()) {
         if (this.cancelRequested) {
-          this.db.cancelPendingQuery(this.conn);
+          this.db.cancelPendingQuery(conn);
           throw new EngineError('cancelled');
         }
       }
-      header = this.db.pollPendingQuery(this.conn);
+      header = this.db.pollPendingQuery(conn);
     }
     const chunks = [header];
-    for (let batch = this.db.fetchQueryResults(this.conn); batch && batch.length > 0;) {
+    for (let batch = this.db.fetchQueryResults(conn); batch && batch.length > 0;) {
       chunks.push(batch);
-      batch = this.db.fetchQueryResults(this.conn);
+      batch = this.db.fetchQueryResults(conn);
     }
-    this.remember(sql, started);
     return concatBytes(chunks);
+  }
+
+  /**
+   * SQL from outside the app (a notebook cell, a link): one statement, on a connection of its own
+   * inside a READ ONLY transaction that is always rolled back, the connection closed afterwards
+   * so nothing it set (variables, temporary objects, USE) outlives it. DuckDB's parser must take
+   * it as exactly one statement before it runs; files, URLs, settings and extensions are refused
+   * by the database's locked configuration (Engine.init). Throws DuckDB's error as it is; a text
+   * DuckDB expands into several statements throws `several_statements`.
+   */
+  async runIsolated(text: string): Promise<Uint8Array> {
+    const connection = this.db.connect();
+    const conn = connection.useUnsafe((_bindings: DuckDBBindings, id: number) => id);
+    try {
+      this.db.runQuery(conn, 'BEGIN TRANSACTION READ ONLY');
+      try {
+        this.db.closePrepared(conn, this.db.createPrepared(conn, text));
+      } catch (e) {
+        // DuckDB's own expansion (a PIVOT without an IN list) would run several statements.
+        if (/Cannot prepare multiple statements/.test(String((e as Error).message ?? e)))
+          throw new SeveralStatements();
+        throw e;
+      }
+      return await this.pending(conn, text);
+    } finally {
+      try {
+        this.db.runQuery(conn, 'ROLLBACK');
+      } catch {
+        // The statement ended the transaction itself: the connection goes anyway.
+      }
+      connection.close();
+    }
   }
 
   /** A short statement run at once, not cancellable (housekeeping such as DROP). */
@@ -120,7 +158,14 @@ export class SqlRunner {
     this.throwIfCancelled();
     const started = performance.now();
     this.runNow(`DROP TABLE IF EXISTS ${table}`);
-    const ipc = tableToIPC(tableFromArrays(columns), 'stream');
+    // Two columns on one buffer make an IPC stream DuckDB takes without creating the table.
+    const buffers = new Set<ArrayBufferLike>();
+    const own: Record<string, Int32Array | Float64Array> = {};
+    for (const [name, values] of Object.entries(columns)) {
+      own[name] = buffers.has(values.buffer) ? values.slice() : values;
+      buffers.add(values.buffer);
+    }
+    const ipc = tableToIPC(tableFromArrays(own), 'stream');
     this.db.insertArrowFromIPCStream(this.conn, ipc, { name: table, create: true });
     this.remember(`insert ${table}`, started);
   }
@@ -149,6 +194,13 @@ export class SqlRunner {
     const [first] = await this.rows<T>(sql);
     if (first === undefined) throw new Error('Query returned no row');
     return first;
+  }
+}
+
+/** A text DuckDB's parser reads as more than one statement. */
+export class SeveralStatements extends Error {
+  constructor() {
+    super('several statements');
   }
 }
 

@@ -33,6 +33,9 @@ export type EngineErrorCode =
   | 'engine_restarted'
   | 'files_not_combinable'
   | 'file_too_large'
+  | 'too_many_columns'
+  | 'no_purchases'
+  | 'compressed_too_large'
   | 'out_of_memory'
   | 'url_unreachable';
 

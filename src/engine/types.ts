@@ -608,8 +608,8 @@ export interface NotebookTable {
   columns: { name: string; type: string }[];
 }
 
-/** Why a cell's SQL was not run (src/notebook/sqlGuard.ts). */
-export type NotebookRefusal = 'empty' | 'several_statements' | 'not_read_only' | 'external_access';
+/** Why a cell's SQL was not run (src/notebook/cellStatements.ts). */
+export type NotebookRefusal = 'empty' | 'several_statements' | 'not_read_only';
 
 /** A notebook cell's run: its first rows as Arrow IPC, DuckDB's error, or a refusal. */
 export type NotebookRunResult =

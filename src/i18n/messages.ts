@@ -278,6 +278,12 @@ const core = {
     'These files cannot be combined: {files}. Files with the same columns are appended (monthly exports); one customer list (one row per customer id) can be added beside them. Load files with other columns separately.',
   'error.file_too_large':
     '“{file}” ({size}) is too large for this browser tab: loading it would need about {needed} of memory, more than the {limit} a tab can use. Split it (for example by year) and load the parts one at a time, or analyse it with DuckDB on your computer.',
+  'error.too_many_columns':
+    '“{file}” has {columns} columns, more than an order export has (at most {max} are read): it looks like a wide table or a matrix. Export only the order columns (customer, date, amount, and what describes them) and load that.',
+  'error.no_purchases':
+    'Every amount in the {rows} usable rows is a refund or not positive ({refunds} refunds): there is no purchase to analyse, whatever the date. Check that the amount column is the order amount (not a refund or a discount column) and that its sign is right.',
+  'error.compressed_too_large':
+    '“{file}” expands to more than {size} when unpacked ({ratio}× its size): that is not an order export this tab can hold, so unpacking stopped. If it is one, unpack it on your computer and load a part of it.',
   'error.out_of_memory':
     'The data is too large for the memory of this browser tab ({message}). Load a smaller part (for example one year), or analyse it with DuckDB on your computer.',
   'error.url_unreachable':
@@ -748,6 +754,12 @@ const zhCore: Record<keyof typeof core, string> = {
     '这些文件无法合并：{files}。列相同的文件会被追加（如每月导出）；另外可以附加一份客户名单（每个客户ID一行）。列不同的文件请分开加载。',
   'error.file_too_large':
     '“{file}”（{size}）对浏览器标签页来说太大：加载大约需要 {needed} 内存，超过标签页可用的 {limit}。请拆分文件（例如按年份）分批加载，或在电脑上用 DuckDB 分析。',
+  'error.too_many_columns':
+    '“{file}”有 {columns} 列，超过订单导出应有的列数（最多读取 {max} 列）：它看起来是宽表或矩阵。请只导出订单相关的列（客户、日期、金额及描述它们的列）后再加载。',
+  'error.no_purchases':
+    '{rows} 行可用数据中的金额全部是退款或非正数（其中退款 {refunds} 行）：无论选择哪个日期都没有可分析的购买。请检查金额列是否为订单金额（而不是退款或折扣列），以及正负号是否正确。',
+  'error.compressed_too_large':
+    '“{file}”解压后超过 {size}（是压缩文件的 {ratio} 倍）：这不是本标签页能容纳的订单导出，已停止解压。如果确实是订单数据，请先在电脑上解压，再加载其中一部分。',
   'error.out_of_memory':
     '数据超出了浏览器标签页的内存（{message}）。请加载较小的部分（例如一年的数据），或在电脑上用 DuckDB 分析。',
   'error.url_unreachable':

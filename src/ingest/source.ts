@@ -2,6 +2,8 @@ import { EngineError } from '../engine/errors';
 import { detectEncoding, type EncodingGuess, type SourceEncoding } from './encoding';
 import { detectFormat, type FileFormat } from './formats/detectFormat';
 import { CSV_DIALECT_OPTIONS } from './formats/toCsv';
+import { normaliseLineEndings } from './lineEndings';
+import { formatBytes, maxTextBytes, textShape } from './memory';
 import { transcodeBytesToUtf8, transcodeToUtf8 } from './transcode';
 
 /** A file as the user gave it (a dropped File, or fetched bytes wrapped in a Blob). */
@@ -92,7 +94,7 @@ export async function toCsvSource(
   let format = detectFormat(head, file.name);
   if (format === 'gzip') {
     onProgress({ step: 'decompressing', fraction: null });
-    blob = await gunzip(blob, file.name);
+    blob = await gunzip(blob, file.name, signal);
     if (blob.size === 0) throw new EngineError('empty_file', { file: file.name });
     head = await bytesOf(blob.slice(0, HEAD_BYTES));
     format = detectFormat(head, file.name.replace(/\.gz$/i, ''));
@@ -119,7 +121,11 @@ export async function toCsvSource(
         signal,
         fileName: file.name,
       });
-      if (format === 'delimited') return { ...base, text, encoding };
+      if (format === 'delimited') {
+        const lf = await normaliseLineEndings(text);
+        await checkColumns(lf, file.name);
+        return { ...base, text: lf, encoding };
+      }
       onProgress({ step: 'converting', fraction: null });
       const { jsonToCsv } = await import('./formats/json');
       const table = jsonToCsv(await bytesOf(text), file.name);
@@ -153,6 +159,19 @@ export async function toCsvSource(
   }
 }
 
+/**
+ * More columns than any order export has: such a file (a wide survey, a pivot, a matrix) is
+ * refused at once with its count, rather than read, profiled and mapped column by column.
+ */
+export const MAX_COLUMNS = 500;
+
+async function checkColumns(text: Blob | Uint8Array, fileName: string): Promise<void> {
+  const head = await bytesOf(text.slice(0, HEAD_BYTES));
+  const { columns } = textShape(head, textBytes(text));
+  if (columns > MAX_COLUMNS)
+    throw new EngineError('too_many_columns', { file: fileName, columns, max: MAX_COLUMNS });
+}
+
 const FORMAT_NAMES: Record<'xls' | 'zip' | 'zstd' | 'gzip', string> = {
   xls: 'Excel 97–2003 (.xls)',
   zip: 'zip',
@@ -160,11 +179,43 @@ const FORMAT_NAMES: Record<'xls' | 'zip' | 'zstd' | 'gzip', string> = {
   gzip: 'gzip inside gzip',
 };
 
-async function gunzip(blob: Blob, fileName: string): Promise<Blob> {
+/**
+ * A gzip-compressed order export expands a few times to twenty-odd times; a file that expands
+ * more than this, past some megabytes, is not an export (a "zip bomb" of zeros expands 1000×).
+ */
+const MAX_EXPANSION = 100;
+const EXPANSION_CHECKED_FROM = 64 * 2 ** 20;
+
+/**
+ * Unpack a gzip file as a stream, stopping as soon as it expands beyond what a tab could analyse
+ * or far beyond any export's ratio: a hostile or broken file is refused within seconds, before
+ * it fills the memory.
+ */
+async function gunzip(blob: Blob, fileName: string, signal: AbortSignal): Promise<Blob> {
+  const ceiling = maxTextBytes();
+  const reader = blob.stream().pipeThrough(new DecompressionStream('gzip')).getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
   try {
-    const stream = blob.stream().pipeThrough(new DecompressionStream('gzip'));
-    return await new Response(stream).blob();
-  } catch {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.length;
+      chunks.push(value);
+      if (signal.aborted) throw new EngineError('cancelled');
+      const tooBig = size > ceiling;
+      if (tooBig || (size > EXPANSION_CHECKED_FROM && size > MAX_EXPANSION * blob.size)) {
+        throw new EngineError('compressed_too_large', {
+          file: fileName,
+          size: formatBytes(tooBig ? ceiling : size),
+          ratio: Math.round(size / blob.size),
+        });
+      }
+    }
+  } catch (e) {
+    void reader.cancel().catch(() => {});
+    if (e instanceof EngineError) throw e;
     throw new EngineError('unsupported_format', { file: fileName, format: 'gzip (damaged)' });
   }
+  return new Blob(chunks as BlobPart[]);
 }

@@ -24,6 +24,27 @@ export interface NbdFit extends Omit<MleResult, 'params' | 'standardErrors'> {
   standardErrors: NbdParams;
 }
 
+/** Per dataset: the distinct x with their weights, so gamma functions run once per x. */
+interface Prepared {
+  ux: Float64Array;
+  wx: Float64Array;
+}
+
+const preparedCache = new WeakMap<CompressedRfm, Prepared>();
+
+function prepare(data: CompressedRfm): Prepared {
+  const cached = preparedCache.get(data);
+  if (cached) return cached;
+  const byX = new Map<number, number>();
+  for (let i = 0; i < data.x.length; i++) {
+    const x = data.x[i] as number;
+    byX.set(x, (byX.get(x) ?? 0) + (data.weight[i] as number));
+  }
+  const p = { ux: Float64Array.from(byX.keys()), wx: Float64Array.from(byX.values()) };
+  preparedCache.set(data, p);
+  return p;
+}
+
 /** Total weighted log-likelihood; when `grad` is given, writes ∂LL/∂(r, α). */
 export function nbdLogLikelihoodArray(
   params: ArrayLike<number>,
@@ -33,21 +54,33 @@ export function nbdLogLikelihoodArray(
   const r = params[0] as number;
   const alpha = params[1] as number;
   if (!(r > 0 && alpha > 0)) return NaN;
+  const { ux, wx } = prepare(data);
   const lgr = gammaln(r);
   const psiR = grad ? digamma(r) : 0;
   const logAlpha = Math.log(alpha);
   let ll = 0;
   let gr = 0;
   let gAlpha = 0;
+  // The terms of x alone: Γ(r+x)/Γ(r) αʳ.
+  for (let k = 0; k < ux.length; k++) {
+    const x = ux[k] as number;
+    const w = wx[k] as number;
+    ll += w * (gammaln(r + x) - lgr + r * logAlpha);
+    if (grad) {
+      gr += w * (digamma(r + x) - psiR + logAlpha);
+      gAlpha += (w * r) / alpha;
+    }
+  }
+  // The exposure: (α+T)^−(r+x), per row.
   for (let i = 0; i < data.x.length; i++) {
     const w = data.weight[i] as number;
-    const x = data.x[i] as number;
+    const rx = r + (data.x[i] as number);
     const aT = alpha + (data.T[i] as number);
     const logAT = Math.log(aT);
-    ll += w * (gammaln(r + x) - lgr + r * logAlpha - (r + x) * logAT);
+    ll -= w * rx * logAT;
     if (grad) {
-      gr += w * (digamma(r + x) - psiR + logAlpha - logAT);
-      gAlpha += w * (r / alpha - (r + x) / aT);
+      gr -= w * logAT;
+      gAlpha -= (w * rx) / aT;
     }
   }
   if (grad) {

@@ -28,12 +28,17 @@ export interface CellMeta {
   columns: string[];
 }
 
+/** Where a SQL cell came from when someone else wrote it: not run until the analyst runs it. */
+export type CellOrigin = 'link' | 'file';
+
 export interface CellSnapshot {
   id: string;
   kind: CellKind;
   source: string;
   options: ChartOptions | null;
   meta: CellMeta | null;
+  /** Set while a cell from a link or a file has not been run here. */
+  from?: CellOrigin;
 }
 
 /** The notebook as plain JSON (no results): what is saved locally and in `.valuemap.json`. */
@@ -48,6 +53,8 @@ export interface Cell {
   source: string;
   options: ChartOptions | null;
   meta: CellMeta | null;
+  /** A SQL cell brought by a link or a file that the analyst has not run yet (never run for them). */
+  from: CellOrigin | null;
 }
 
 /** The state of a cell's run in this page (results are never saved). */
@@ -104,6 +111,7 @@ export class Notebook {
       source,
       options: kind === 'chart' ? { ...DEFAULT_CHART, source: this.lastSqlCell() } : null,
       meta: null,
+      from: null,
     };
     const at = after === null ? -1 : this.cells.findIndex((c) => c.id === after);
     if (at < 0) this.cells.push(cell);
@@ -164,6 +172,7 @@ export class Notebook {
     if (!cell || cell.kind !== 'sql') return;
     const analysis = this.host.analysisKey();
     const source = cell.source;
+    cell.from = null; // the analyst ran it: it is theirs now
     this.runs[id] = { status: 'running' };
     const runId = this.nextRun++;
     this.runIds[id] = runId;
@@ -230,13 +239,17 @@ export class Notebook {
         source: c.source,
         options: c.options ? { ...c.options } : null,
         meta: c.meta ? { ...c.meta, columns: [...c.meta.columns] } : null,
+        ...(c.from ? { from: c.from } : {}),
       })),
     };
   }
 
-  /** Replace the cells with a snapshot's; anything malformed in it is dropped, not trusted. */
-  restore(snapshot: NotebookSnapshot): void {
-    this.cells = readSnapshot(snapshot);
+  /**
+   * Replace the cells with a snapshot's; anything malformed in it is dropped, not trusted. Cells
+   * from a link or a file are marked so (`from`) and wait for the analyst: nothing here runs.
+   */
+  restore(snapshot: NotebookSnapshot, from: CellOrigin | null = null): void {
+    this.cells = readSnapshot(snapshot, from);
     this.runs = {};
     this.focus = null;
   }

@@ -1,4 +1,11 @@
-import type { Cell, CellKind, CellMeta, ChartMark, ChartOptions } from './notebook.svelte';
+import type {
+  Cell,
+  CellKind,
+  CellMeta,
+  CellOrigin,
+  ChartMark,
+  ChartOptions,
+} from './notebook.svelte';
 
 const KINDS: readonly CellKind[] = ['sql', 'chart', 'markdown'];
 const MARKS: readonly ChartMark[] = ['point', 'line', 'bar'];
@@ -14,8 +21,13 @@ export function newId(): string {
 
 export const nowIso = (): string => new Date().toISOString();
 
-/** The valid cells of a snapshot read from storage, a file or a link. */
-export function readSnapshot(input: unknown): Cell[] {
+const ORIGINS: readonly CellOrigin[] = ['link', 'file'];
+
+/**
+ * The valid cells of a snapshot read from storage, a file or a link. `from`: where it came from
+ * (its SQL cells are marked so); null keeps the marks the snapshot carries (own saved work).
+ */
+export function readSnapshot(input: unknown, from: CellOrigin | null = null): Cell[] {
   const cells = (input as { cells?: unknown } | null)?.cells;
   if (!Array.isArray(cells)) return [];
   const seen = new Set<string>();
@@ -33,6 +45,10 @@ export function readSnapshot(input: unknown): Cell[] {
       source: raw.source.slice(0, MAX_SOURCE),
       options: kind === 'chart' ? readOptions(raw.options) : null,
       meta: kind === 'sql' ? readMeta(raw.meta) : null,
+      from:
+        kind !== 'sql'
+          ? null
+          : (from ?? (ORIGINS.includes(raw.from as CellOrigin) ? (raw.from as CellOrigin) : null)),
     });
   }
   const ids = new Set(out.map((c) => c.id));

@@ -33,7 +33,8 @@ export interface PlaybookLink {
 /** What the notebook cells offer for saving (src/notebook/notebook.svelte.ts). */
 export interface NotebookLike {
   snapshot(): unknown;
-  restore(snapshot: unknown): void;
+  /** `from`: the cells came from a link or a file (marked, never run for the analyst). */
+  restore(snapshot: unknown, from?: 'link' | 'file' | null): void;
 }
 
 export function columnNames(loaded: LoadedDataset): ColumnNames {
@@ -119,6 +120,8 @@ export function applySettings(
   config: AnalysisConfig,
   playbook: PlaybookLink | null,
   notebook: NotebookLike | null,
+  /** Where the configuration came from: its notebook cells are marked as not the analyst's. */
+  from: 'link' | 'file' | null = null,
 ): void {
   session.locale = config.locale;
   session.currency = config.currency;
@@ -137,7 +140,7 @@ export function applySettings(
       }
     }
   }
-  if (notebook && config.notebook !== null) notebook.restore(plain(config.notebook));
+  if (notebook && config.notebook !== null) notebook.restore(plain(config.notebook), from);
 }
 
 export type ApplyOutcome =
@@ -155,12 +158,13 @@ export async function applyConfig(
   config: AnalysisConfig,
   playbook: PlaybookLink | null = null,
   notebook: NotebookLike | null = null,
+  from: 'link' | 'file' | null = null,
 ): Promise<ApplyOutcome> {
   const current = session.current;
   const previousPolicy = plain(session.policy);
   const previousScheme = session.scheme;
   const previousLifecycle = plain(session.lifecycleOptions);
-  applySettings(session, config, playbook, notebook);
+  applySettings(session, config, playbook, notebook, from);
   if (!current) return { state: 'needs_data' };
 
   const readChanged =

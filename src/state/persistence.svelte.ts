@@ -66,6 +66,9 @@ interface Pending {
 
 export type SaveState = 'idle' | 'saving' | 'saved' | 'failed' | 'off';
 
+/** Cells from a link or a file are someone else's until the analyst runs them. */
+const foreign = (pending: Pending) => (pending.origin === 'saved' ? null : pending.origin);
+
 export class Persistence {
   saveState = $state<SaveState>('idle');
   savedAt = $state<Date | null>(null);
@@ -105,8 +108,8 @@ export class Persistence {
   /** The notebook's cells take part in saving, files and links from now on. */
   attachNotebook(notebook: NotebookLike): void {
     this.notebook = notebook;
-    const waiting = this.pending?.config.notebook;
-    if (waiting) notebook.restore(waiting);
+    const waiting = this.pending;
+    if (waiting?.config.notebook) notebook.restore(waiting.config.notebook, foreign(waiting));
   }
 
   /**
@@ -126,7 +129,7 @@ export class Persistence {
       if (!checked.ok) this.showError('persist.link.invalid', checked.error);
       else {
         this.arm({ config: checked.config, origin: 'link', names: [] });
-        applySettings(this.session, checked.config, this.playbook, this.notebook);
+        applySettings(this.session, checked.config, this.playbook, this.notebook, 'link');
         this.urlWins(params);
       }
     }
@@ -212,7 +215,8 @@ export class Persistence {
 
   private arm(pending: Pending): void {
     this.pending = pending;
-    if (pending.config.notebook && this.notebook) this.notebook.restore(pending.config.notebook);
+    if (pending.config.notebook && this.notebook)
+      this.notebook.restore(pending.config.notebook, foreign(pending));
   }
 
   /** Nothing to load: the page waits for the file the settings apply to. */
@@ -465,7 +469,7 @@ export class Persistence {
     this.message = null;
     if (checked.file.data) {
       this.arm({ config, origin: 'file', names });
-      applySettings(this.session, config, this.playbook, this.notebook);
+      applySettings(this.session, config, this.playbook, this.notebook, 'file');
       await this.session.load({ kind: 'files', files: rawFiles(checked.file.data) }, null, {
         ...config.read,
       });
@@ -477,7 +481,7 @@ export class Persistence {
       await this.session.openSample(sample);
       return;
     }
-    const outcome = await applyConfig(this.session, config, this.playbook, this.notebook);
+    const outcome = await applyConfig(this.session, config, this.playbook, this.notebook, 'file');
     if (outcome.state === 'needs_data') {
       this.arm({ config, origin: 'file', names });
       this.waitForFile();

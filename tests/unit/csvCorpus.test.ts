@@ -15,6 +15,8 @@ const CLEAR_ERRORS = new Set([
   'no_usable_columns',
   'no_valid_rows',
   'no_customers',
+  'no_purchases',
+  'too_many_columns',
   'not_text',
   'unsupported_format',
   'all_rows_malformed',

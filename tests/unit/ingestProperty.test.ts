@@ -25,6 +25,8 @@ const FILE_ERRORS: ReadonlySet<EngineErrorCode> = new Set<EngineErrorCode>([
   'no_usable_columns',
   'no_valid_rows',
   'no_customers',
+  'no_purchases',
+  'too_many_columns',
 ]);
 
 /** Far above any input here (each takes well under a second); past it, the ingest path hung. */

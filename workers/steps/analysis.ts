@@ -89,7 +89,13 @@ async function analyse(
   await sql.run(buildRfmSql({ totalsTable: totals, outTable: rfm, paramsTable: params }));
   onStage('summarising');
   const summary = await summaryOf(engine, tx, totals, rfm, params);
-  if (summary.customers === 0) throw new EngineError('no_customers', { asOf });
+  if (summary.customers === 0) {
+    // Rows before the as-of date, none a purchase: refunds or zero amounts only, whatever the date.
+    const before = summary.rowsValid - summary.rowsAfterAsOf;
+    if (before > 0)
+      throw new EngineError('no_purchases', { rows: before, refunds: summary.refundRows });
+    throw new EngineError('no_customers', { asOf });
+  }
   const afterAsOf = await qualityRules(
     engine,
     asOfQualitySql({

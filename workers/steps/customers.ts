@@ -90,9 +90,8 @@ async function exportCustomers(
 ): Promise<Uint8Array> {
   const dataset = engine.analysed(datasetId);
   const { sql, db } = engine;
-  const file = `export_${datasetId}.csv`;
   // An empty registered buffer keeps the COPY in memory (Node's runtime would write to disk).
-  db.registerFileBuffer(file, new Uint8Array(0));
+  const file = await engine.register(`export_${datasetId}.csv`, new Uint8Array(0));
   const playbook = validExportRows(request.playbook);
   const playbookTable = playbook.length > 0 ? dataset.table('playbook') : null;
   try {
@@ -123,7 +122,7 @@ async function exportCustomers(
     out.set(csv, 3);
     return out;
   } finally {
-    db.dropFile(file);
+    engine.unregister(file);
     if (playbookTable) sql.runNow(`DROP TABLE IF EXISTS ${playbookTable}`);
   }
 }

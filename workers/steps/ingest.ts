@@ -10,7 +10,7 @@ import type { AttributeSource, LoadedDataset, Stage } from '../../src/engine/typ
 import { planCombination, type LoadedPart } from '../../src/ingest/combine';
 import { loadCsvSql } from '../../src/ingest/csv';
 import { guessMapping } from '../../src/ingest/headerGuess';
-import { checkMemory } from '../../src/ingest/memory';
+import { checkMemory, estimateCells } from '../../src/ingest/memory';
 import { inspectMojibake, looksGarbled } from '../../src/ingest/mojibake';
 import { profileSqlBatches, readProfile, type ProfiledColumn } from '../../src/ingest/profile';
 import {
@@ -64,11 +64,12 @@ async function load(
     if (options.memoryCheck !== false)
       checkMemory(files.map((f) => ({ name: f.name, bytes: f.blob.size })));
     const parts: LoadedPartInfo[] = [];
-    const texts: { name: string; bytes: number }[] = [];
+    const texts: { name: string; bytes: number; cells: number }[] = [];
     for (const [k, file] of files.entries()) {
       onStage('decoding');
       const source = await toCsvSource(file, options, (p) => onStage(p.step, p.fraction), signal);
-      texts.push({ name: file.name, bytes: textBytes(source.text) });
+      const bytes = textBytes(source.text);
+      texts.push({ name: file.name, bytes, cells: estimateCells(await head(source.text), bytes) });
       if (options.memoryCheck !== false) checkMemory(texts);
       const table = single ? tableName('raw', id) : partTableName(id, k);
       const rejects = single ? tableName('rejects', id) : `${table}_rejects`;
@@ -135,6 +136,14 @@ async function load(
   }
 }
 
+/** The first bytes of a text, to see its shape. */
+const SHAPE_SAMPLE_BYTES = 256 * 1024;
+async function head(text: Blob | Uint8Array): Promise<Uint8Array> {
+  return text instanceof Uint8Array
+    ? text.subarray(0, SHAPE_SAMPLE_BYTES)
+    : new Uint8Array(await text.slice(0, SHAPE_SAMPLE_BYTES).arrayBuffer());
+}
+
 /** One file's bytes (tests, warm-up): the same path as a dropped file. */
 export function loadCsv(
   engine: Engine,
@@ -157,8 +166,7 @@ async function readCsv(
   source: CsvSource,
   rejectsTable: string,
 ): Promise<void> {
-  const file = `${table}.csv`;
-  await engine.register(file, source.text);
+  const file = await engine.register(`${table}.csv`, source.text);
   try {
     await engine.sql.run(loadCsvSql(file, table, rejectsTable, source.dialect));
   } catch (e) {
@@ -166,7 +174,7 @@ async function readCsv(
     const message = readerMessage(errorMessage(e), file, source.name);
     throw new EngineError('csv_unreadable', { file: source.name, message });
   } finally {
-    engine.db.dropFile(file); // the table holds the data now; free the copy
+    engine.unregister(file); // the table holds the data now; free the copy
   }
 }
 

@@ -2,7 +2,8 @@ import { tableFromIPC, tableToIPC } from 'apache-arrow';
 import { EngineError } from '../../src/engine/errors';
 import type { NotebookRunResult, NotebookTable, StepStatement } from '../../src/engine/types';
 import { parseDuckDbError } from '../../src/notebook/sqlError';
-import { checkStatement, hasParameters } from '../../src/notebook/sqlGuard';
+import { cellTokens, judgeCell } from '../../src/notebook/cellStatements';
+import { hasParameters } from '../../src/notebook/sqlHints';
 import {
   FRIENDLY_VIEWS,
   toCellSql,
@@ -11,7 +12,7 @@ import {
 } from '../../src/notebook/views';
 import type { SegmentScheme } from '../../src/analysis/segments';
 import type { Engine } from '../engine';
-import type { SqlRunner } from '../sqlRunner';
+import { SeveralStatements, type SqlRunner } from '../sqlRunner';
 
 export type NotebookContext = Omit<ViewContext, 'present'>;
 
@@ -47,34 +48,36 @@ export function notebookSchema(sql: SqlRunner, ctx: NotebookContext): NotebookTa
 }
 
 /**
- * The analyst's statement, run as written when it only reads (one statement; the guard says why
- * not otherwise). It runs inside a transaction that is always rolled back, a second line of defence
- * should the guard let a writing statement through. At most `maxRows` rows travel back; the total
- * is counted on the whole result.
+ * The analyst's statement (typed, or brought by a link or a file), when DuckDB's tokenizer finds
+ * one reading statement in it. It runs on a connection of its own in a READ ONLY transaction that
+ * is always rolled back (SqlRunner.runIsolated), inside the database's locked configuration: what
+ * it may not do, DuckDB refuses and says so. At most `maxRows` rows travel back; the total is
+ * counted on the whole result.
  */
 export async function runNotebookSql(
-  sql: SqlRunner,
+  engine: Engine,
   ctx: NotebookContext,
   text: string,
   maxRows: number,
 ): Promise<NotebookRunResult> {
-  const guard = checkStatement(text);
-  if (!guard.ok) return { status: 'refused', reason: guard.reason, keyword: guard.keyword };
+  const { sql } = engine;
+  const verdict = judgeCell(cellTokens((t) => engine.db.tokenize(t), text));
+  if (!verdict.ok) return { status: 'refused', reason: verdict.reason, keyword: verdict.keyword };
   refreshViews(sql, ctx);
   const started = performance.now();
   let bytes: Uint8Array;
-  // JSON errors carry the exact position (a byte offset) of the problem in the cell.
-  sql.runNow('SET errors_as_json = true');
-  sql.runNow('BEGIN TRANSACTION');
   try {
-    bytes = await sql.run(text);
+    bytes = await sql.runIsolated(text);
   } catch (e) {
     if (e instanceof EngineError) throw e;
+    if (e instanceof SeveralStatements)
+      return { status: 'refused', reason: 'several_statements', keyword: '' };
     const error = parseDuckDbError(e instanceof Error ? e.message : String(e), text);
     return { status: 'error', ...error, ms: performance.now() - started };
   } finally {
-    sql.runNow('ROLLBACK');
-    sql.runNow('SET errors_as_json = false');
+    // The one switch a statement can flip despite the lock (enable_logging()): flip it back.
+    sql.runNow('CALL disable_logging()');
+    sql.runNow('CALL truncate_duckdb_logs()');
   }
   const table = tableFromIPC(bytes);
   const limit = Math.max(0, Math.trunc(maxRows));
@@ -91,12 +94,13 @@ export async function runNotebookSql(
 
 /** The statements of built-in steps, each with its form for a notebook cell. */
 export function stepStatements(
-  sql: SqlRunner,
+  engine: Engine,
   datasetId: number,
   steps: readonly string[],
 ): StepStatement[] {
+  const reads = (text: string) => judgeCell(cellTokens((t) => engine.db.tokenize(t), text)).ok;
   return steps.flatMap((step) =>
-    (sql.steps.get(step) ?? [])
+    (engine.sql.steps.get(step) ?? [])
       // `insert <table>` marks numbers handed over as Arrow: there is no SQL to show.
       .filter((s) => !/^insert \w+$/.test(s.sql))
       .map((s) => {
@@ -104,7 +108,7 @@ export function stepStatements(
         return {
           step,
           sql: s.sql,
-          cellSql: checkStatement(cellSql).ok ? cellSql : null,
+          cellSql: reads(cellSql) ? cellSql : null,
           parameters: hasParameters(s.sql),
           ms: s.ms,
         };
@@ -146,7 +150,7 @@ async function run(
   if (state.cancelled.delete(runId)) throw new EngineError('cancelled');
   state.running = runId;
   try {
-    return await runNotebookSql(engine.sql, contextOf(engine, datasetId, scheme), text, maxRows);
+    return await runNotebookSql(engine, contextOf(engine, datasetId, scheme), text, maxRows);
   } finally {
     state.running = null;
   }
@@ -167,5 +171,5 @@ export const methods = {
   run,
   /** What the named built-in steps ran last, for "Show SQL" (rewritten for notebook cells). */
   statements: (engine: Engine, datasetId: number, steps: string[]) =>
-    stepStatements(engine.sql, datasetId, steps),
+    stepStatements(engine, datasetId, steps),
 };

@@ -40,8 +40,12 @@ export const en = {
     'A cell runs one statement: split the statements into several cells.',
   'notebook.refused.not_read_only':
     'Cells only read the analysis (SELECT, WITH, FROM, DESCRIBE, SUMMARIZE…); “{keyword}” would change it and is not run.',
-  'notebook.refused.external_access':
-    'Cells read only the analysis in this page, never files or web addresses; “{keyword}” is not run.',
+  'notebook.permission':
+    'Cells read only the analysis in this page: files, web addresses, settings and extensions are closed to them.',
+  'notebook.from.link':
+    'From a shared link: someone else wrote this cell. Read it before you run it; it has not run.',
+  'notebook.from.file':
+    'From an imported file: someone else may have written this cell. Read it before you run it; it has not run.',
   'notebook.failed.cancelled': 'Cancelled.',
   'notebook.failed': 'The engine could not run the cell: {message}',
   'notebook.noAnalysis': 'Analyse a file first: the cells query its analysis.',
@@ -124,8 +128,9 @@ export const zh: Record<keyof typeof en, string> = {
     '每个单元格只能运行一条语句，请把多条语句拆到不同的单元格中。',
   'notebook.refused.not_read_only':
     '单元格只能读取分析数据（SELECT、WITH、FROM、DESCRIBE、SUMMARIZE 等）；“{keyword}”会修改数据，因此未运行。',
-  'notebook.refused.external_access':
-    '单元格只读取本页中的分析数据，不读取文件或网址；“{keyword}”未运行。',
+  'notebook.permission': '单元格只能读取本页中的分析数据：文件、网址、设置和扩展都不对它开放。',
+  'notebook.from.link': '来自分享链接：这个单元格由他人编写。运行前请先阅读；它尚未运行。',
+  'notebook.from.file': '来自导入的文件：这个单元格可能由他人编写。运行前请先阅读；它尚未运行。',
   'notebook.failed.cancelled': '已取消。',
   'notebook.failed': '分析引擎无法运行该单元格：{message}',
   'notebook.noAnalysis': '请先分析一个文件：单元格查询的是它的分析结果。',
