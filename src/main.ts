@@ -1,7 +1,7 @@
 import { mount } from 'svelte';
 import App from './App.svelte';
 import { EngineClient } from './engine/client';
-import { ComputeClient } from './engine/computeClient';
+import { ComputeClient, computePoolSize } from './engine/computeClient';
 import { isCurrency } from './i18n/format';
 import { isLocale, preferredLocale } from './i18n/locales';
 import { Session } from './state/session.svelte';
@@ -36,9 +36,11 @@ const engine = new EngineClient(
       name: `db-${generation}`,
     }),
 );
-// Models run in a worker of their own, started when the first fit is asked for.
+// Models run in workers of their own (a few, so that fits run side by side), each started when a
+// job first needs it.
 const compute = new ComputeClient(
   () => new Worker(computeWorkerBlob, { type: 'module', name: 'compute' }),
+  computePoolSize(navigator.hardwareConcurrency),
 );
 const session = new Session(engine, compute);
 const params = new URLSearchParams(location.search);

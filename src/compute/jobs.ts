@@ -8,10 +8,13 @@ import type { ClusterFit, ClusterInputs, HoldoutInputs, HoldoutResult } from '..
 import { fitBgNbdSteps, type BgNbdFit } from '../models/bgnbd';
 import { modelChoice, purchaseModelOf } from '../models/clv';
 import {
-  customerValuesSteps,
   DEFAULT_FIT_BUDGET,
+  valueFitSteps,
+  valueFromFitsSteps,
   type CustomerValues,
   type FitBudget,
+  type ValueFitOutcome,
+  type ValueFitTask,
   type ValueModelOptions,
 } from '../models/customerValue';
 import { holdoutValidation } from '../models/holdout';
@@ -21,11 +24,12 @@ import { fitParetoNbdSteps, type ParetoNbdFit } from '../models/paretoNbd';
 import type { Steps } from '../models/steps';
 import { compressRfm, daysPerUnit, type SummaryColumns, type TimeUnit } from '../models/summary';
 
-export interface ValueJob {
-  kind: 'value';
-  /** Each customer's summary in days, and mean order value. */
+/** One model fit of the value step; the step runs its fits side by side, one job each. */
+export interface ValueFitJob {
+  kind: 'valueFit';
+  task: ValueFitTask;
+  /** Each customer's summary in days. */
   summary: SummaryColumns;
-  orderValue: Float64Array;
   options: ValueModelOptions;
   budget: FitBudget;
   /**
@@ -33,6 +37,16 @@ export interface ValueJob {
    * worst a model could do (the engine must stay responsive, cancel must still work). Default 0.
    */
   spinMs?: number;
+}
+
+/** The value step's predictions from the fits made: the model chosen, every customer's value. */
+export interface ValuePredictJob {
+  kind: 'valuePredict';
+  /** Each customer's summary in days, and mean order value. */
+  summary: SummaryColumns;
+  orderValue: Float64Array;
+  options: ValueModelOptions;
+  fits: ValueFitOutcome[];
 }
 
 export interface HoldoutJob {
@@ -48,18 +62,20 @@ export interface KMeansJob {
   inputs: Pick<ClusterInputs, 'matrix' | 'monetary' | 'range'>;
 }
 
-export type ComputeJob = ValueJob | HoldoutJob | KMeansJob;
+export type ComputeJob = ValueFitJob | ValuePredictJob | HoldoutJob | KMeansJob;
 
 /** The holdout check's result without the analysis it belongs to (the caller adds that). */
 export type HoldoutFit = Omit<HoldoutResult, 'datasetId'>;
 
-export type JobResult<J extends ComputeJob> = J extends ValueJob
-  ? CustomerValues
-  : J extends HoldoutJob
-    ? HoldoutFit
-    : J extends KMeansJob
-      ? ClusterFit
-      : never;
+export type JobResult<J extends ComputeJob> = J extends ValueFitJob
+  ? ValueFitOutcome
+  : J extends ValuePredictJob
+    ? CustomerValues
+    : J extends HoldoutJob
+      ? HoldoutFit
+      : J extends KMeansJob
+        ? ClusterFit
+        : never;
 
 /** Thrown by a job whose data support no model (the caller words it). */
 export class NoModel extends Error {}
@@ -67,8 +83,12 @@ export class NoModel extends Error {}
 /** The steps of a job. */
 export function jobSteps<J extends ComputeJob>(job: J): Steps<JobResult<J>> {
   switch (job.kind) {
-    case 'value':
-      return valueSteps(job) as Steps<JobResult<J>>;
+    case 'valueFit':
+      return valueFitJobSteps(job) as Steps<JobResult<J>>;
+    case 'valuePredict':
+      return valueFromFitsSteps(job.summary, job.orderValue, job.options, job.fits) as Steps<
+        JobResult<J>
+      >;
     case 'holdout':
       return holdoutSteps(job) as Steps<JobResult<J>>;
     case 'kmeans':
@@ -77,11 +97,11 @@ export function jobSteps<J extends ComputeJob>(job: J): Steps<JobResult<J>> {
   throw new Error('unknown job');
 }
 
-function* valueSteps(job: ValueJob): Steps<CustomerValues> {
-  yield { task: 'bgnbd', iteration: 0 };
+function* valueFitJobSteps(job: ValueFitJob): Steps<ValueFitOutcome> {
+  yield { task: job.task };
   const until = performance.now() + (job.spinMs ?? 0);
   while (performance.now() < until); // see `spinMs`
-  return yield* customerValuesSteps(job.summary, job.orderValue, job.options, job.budget);
+  return yield* valueFitSteps(job.task, job.summary, job.options, job.budget);
 }
 
 function* holdoutSteps(job: HoldoutJob): Steps<HoldoutFit> {

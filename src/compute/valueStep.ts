@@ -1,18 +1,27 @@
 /**
- * The value step across both workers: the engine prepares each customer's summary, the compute
- * worker fits the models and predicts (bounded fits, progress, cancel), the engine writes the
- * predictions back and derives tiers, classes, groups and totals. The engine is free between the
- * two calls, so paging, notebook cells and exports run while the models are fitted.
+ * The value step across the workers: the engine prepares each customer's summary; the compute
+ * workers fit the models side by side, one job per model (bounded fits, progress, cancel), and
+ * one of them predicts with the model chosen; meanwhile the engine works out the figures that
+ * need no prediction; then it writes the predictions back and derives tiers, classes, groups and
+ * totals. Between its calls the engine is free, so paging, notebook cells and exports run while
+ * the models are fitted.
  */
 import { EngineError } from '../engine/errors';
 import type { ValueOptions, ValueResult } from '../engine/types';
-import { DEFAULT_FIT_BUDGET, DEFAULT_VALUE_MODEL_OPTIONS } from '../models/valueModelOptions';
+import { valueFitTasks, type ValueFitTask } from '../models/valueFitPlan';
+import type { Progress } from '../models/steps';
+import type { SummaryColumns } from '../models/summary';
+import {
+  DEFAULT_FIT_BUDGET,
+  DEFAULT_VALUE_MODEL_OPTIONS,
+  type ValueModelOptions,
+} from '../models/valueModelOptions';
 import type { Ports } from './ports';
 
 export interface ValueStepContext {
   signal: AbortSignal;
   report: Parameters<Ports['compute']>[1]['onProgress'];
-  /** Automation hook: the fit first blocks its worker this long (see ValueJob.spinMs). */
+  /** Automation hook: the fit first blocks its worker this long (see ValueFitJob.spinMs). */
   spinMs?: number;
 }
 
@@ -26,25 +35,59 @@ export async function valueStep(
   const inputs = await ports.engine('value', 'inputs', [datasetId, options]);
   if (signal.aborted) throw new EngineError('cancelled');
   const fitStarted = performance.now();
+  // The engine works out what needs no prediction while the models are fitted.
+  const factsOfInputs = ports.engine('value', 'facts', [datasetId, inputs.ticket, options]);
+  factsOfInputs.catch(() => {}); // awaited below: a failure meanwhile is not unhandled
+  const modelOptions: ValueModelOptions = {
+    ...DEFAULT_VALUE_MODEL_OPTIONS,
+    unit: options.unit,
+    horizonMonths: options.horizonMonths,
+    monthlyDiscountRate: options.monthlyDiscountRate,
+    margin: inputs.margin.value,
+    purchaseModel: options.purchaseModel,
+  };
+  const tasks = valueFitTasks(inputs.summary, modelOptions).sort(
+    (a, b) => FIT_ORDER.indexOf(a) - FIT_ORDER.indexOf(b),
+  );
+  const progress = sideBySide(tasks, report);
+  // One failed fit job (its worker stopped) ends the others: the step has failed.
+  const fitting = new AbortController();
+  const fitSignal = AbortSignal.any([signal, fitting.signal]);
+  const fits = await Promise.all(
+    tasks.map((task, i) =>
+      ports
+        .compute(
+          {
+            kind: 'valueFit',
+            task,
+            // Each job's arrays are transferred to its worker: each gets its own copy.
+            summary: copyOf(inputs.summary),
+            options: modelOptions,
+            budget: DEFAULT_FIT_BUDGET,
+            spinMs: i === 0 ? (context.spinMs ?? 0) : 0,
+          },
+          { signal: fitSignal, onProgress: (p) => progress.report(task, p) },
+        )
+        .catch((e: unknown) => {
+          fitting.abort();
+          throw e;
+        })
+        .finally(() => progress.done(task)),
+    ),
+  );
+  if (signal.aborted) throw new EngineError('cancelled');
   const values = await ports.compute(
     {
-      kind: 'value',
+      kind: 'valuePredict',
       summary: inputs.summary,
       orderValue: inputs.orderValue,
-      options: {
-        ...DEFAULT_VALUE_MODEL_OPTIONS,
-        unit: options.unit,
-        horizonMonths: options.horizonMonths,
-        monthlyDiscountRate: options.monthlyDiscountRate,
-        margin: inputs.margin.value,
-        purchaseModel: options.purchaseModel,
-      },
-      budget: DEFAULT_FIT_BUDGET,
-      spinMs: context.spinMs ?? 0,
+      options: modelOptions,
+      fits,
     },
     { signal, onProgress: report },
   );
   const fitMs = performance.now() - fitStarted;
+  const facts = await factsOfInputs;
   if (signal.aborted) throw new EngineError('cancelled');
   const tables = await ports.engine('value', 'finish', [
     datasetId,
@@ -69,10 +112,51 @@ export async function valueStep(
     problems: values.problems,
     frequencySpendCorrelation: values.frequencySpendCorrelation,
     margin: inputs.margin,
+    ...facts,
     ...tables,
     fitMs,
   };
 }
 
-/** The longest a value job may take before its worker is stopped: every fit's budget, and more. */
-export const VALUE_JOB_TIMEOUT_MS = 4 * DEFAULT_FIT_BUDGET.ms + 60_000;
+/**
+ * The fits in the order they are handed to the compute workers: the slowest first, so that with
+ * fewer workers than fits the quick ones run one after the other beside it (at 100k customers
+ * Pareto/NBD takes about as long as the other three together).
+ */
+const FIT_ORDER: readonly ValueFitTask[] = ['paretonbd', 'bgnbd', 'nbd', 'gammagamma'];
+
+function copyOf(summary: SummaryColumns): SummaryColumns {
+  return {
+    x: summary.x.slice(),
+    tx: summary.tx.slice(),
+    T: summary.T.slice(),
+    monetary: summary.monetary.slice(),
+  };
+}
+
+/**
+ * The progress of fits running side by side, as one line: the first fit (in `tasks` order) still
+ * running is shown, so the panel reads one model at a time instead of flickering between them.
+ */
+function sideBySide(tasks: readonly ValueFitTask[], report: (progress: Progress) => void) {
+  const running = new Set(tasks);
+  const latest = new Map<ValueFitTask, Progress>();
+  const shown = () => tasks.find((t) => running.has(t));
+  return {
+    report(task: ValueFitTask, p: Progress) {
+      latest.set(task, p);
+      if (shown() === task) report(p);
+    },
+    done(task: ValueFitTask) {
+      running.delete(task);
+      const next = shown();
+      if (next !== undefined) report(latest.get(next) ?? { task: next });
+    },
+  };
+}
+
+/**
+ * The longest any compute job may take before its worker is stopped: more than every fit's budget
+ * together (the holdout job fits three models in one job), and a wide margin.
+ */
+export const COMPUTE_JOB_TIMEOUT_MS = 4 * DEFAULT_FIT_BUDGET.ms + 60_000;

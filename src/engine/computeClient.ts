@@ -11,6 +11,7 @@ export interface ComputeOptions {
   /**
    * The job's own budget plus a margin: past it the worker is stopped (whatever it is doing) and
    * the job fails with `compute_timeout`. The models stop themselves at their budgets long before.
+   * Counted from when the job starts on a worker, not while it waits for one.
    */
   timeoutMs: number;
 }
@@ -18,7 +19,16 @@ export interface ComputeOptions {
 /** After cancel, a job that has not stopped within this long is stopped with its worker. */
 const CANCEL_GRACE_MS = 1500;
 
-/** One compute worker and the jobs it runs. */
+/**
+ * How many compute workers to run side by side. While the models are fitted the engine's worker
+ * and the page are mostly idle, so even two cores run two fits at once; past three there are
+ * not enough fits in a step to use more.
+ */
+export function computePoolSize(hardwareConcurrency: number | undefined): number {
+  return Math.min(3, Math.max(2, (hardwareConcurrency ?? 2) - 1));
+}
+
+/** One compute worker and the jobs it runs (one at a time). */
 interface WorkerSlot {
   worker: Worker;
   api: Comlink.Remote<ComputeWorkerApi>;
@@ -27,45 +37,83 @@ interface WorkerSlot {
 }
 
 /**
- * The main thread's handle on the compute worker (workers/compute.worker.ts). The worker holds
- * nothing between jobs, so a job that overruns or does not hear cancel is ended by terminating
- * its worker. A cancelled job's worker takes no new work: the next job starts a fresh worker, so
- * a stuck job can never take a later one down with it. Nothing is ever retried here.
+ * The main thread's handle on a small pool of compute workers (workers/compute.worker.ts): each
+ * job runs alone on a worker, and jobs beyond the pool's size wait for one to be free. A worker
+ * holds nothing between jobs, so a job that overruns or does not hear cancel is ended by
+ * terminating its worker. A cancelled job's worker takes no new work: the next job starts a fresh
+ * worker, so a stuck job can never take a later one down with it. Nothing is ever retried here.
  */
 export class ComputeClient {
-  private current: WorkerSlot | null = null;
+  /** The workers that take new jobs (a cancelled job's worker has left this list). */
+  private slots: WorkerSlot[] = [];
+  /** Jobs waiting for a worker, first come first served: each is woken to look again. */
+  private waiting: (() => void)[] = [];
   private nextJob = 1;
 
-  constructor(private readonly createWorker: () => Worker) {}
+  constructor(
+    private readonly createWorker: () => Worker,
+    readonly size = 1,
+  ) {}
 
-  private slot(): WorkerSlot {
-    if (!this.current) {
-      const worker = this.createWorker();
-      const slot: WorkerSlot = { worker, api: Comlink.wrap(worker), jobs: new Set() };
-      worker.addEventListener('error', () =>
-        this.stop(
-          slot,
-          new EngineError('engine_failed', { message: 'the compute worker crashed' }),
-        ),
-      );
-      this.current = slot;
+  private start(): WorkerSlot {
+    const worker = this.createWorker();
+    const slot: WorkerSlot = { worker, api: Comlink.wrap(worker), jobs: new Set() };
+    worker.addEventListener('error', () =>
+      this.stop(slot, new EngineError('engine_failed', { message: 'the compute worker crashed' })),
+    );
+    this.slots.push(slot);
+    return slot;
+  }
+
+  /**
+   * A free worker with `fail` registered on it as its job, at once or when one frees up. The job
+   * is registered before this returns, so two waiters can never be handed the same worker.
+   */
+  private async claim(fail: (e: EngineError) => void, signal?: AbortSignal): Promise<WorkerSlot> {
+    for (;;) {
+      if (signal?.aborted) throw new EngineError('cancelled');
+      const slot =
+        this.slots.find((s) => s.jobs.size === 0) ??
+        (this.slots.length < this.size ? this.start() : null);
+      if (slot) {
+        slot.jobs.add(fail);
+        return slot;
+      }
+      await new Promise<void>((resolve) => {
+        const wake = () => {
+          signal?.removeEventListener('abort', giveUp);
+          resolve();
+        };
+        const giveUp = () => {
+          this.waiting = this.waiting.filter((w) => w !== wake);
+          resolve();
+        };
+        this.waiting.push(wake);
+        signal?.addEventListener('abort', giveUp, { once: true });
+      });
     }
-    return this.current;
   }
 
-  /** No new job goes to this worker; it ends once its jobs have. */
+  /** A worker was freed or left the pool: the first waiting job looks again. */
+  private wakeOne(): void {
+    this.waiting.shift()?.();
+  }
+
+  /** No new job goes to this worker; it ends once its job has. */
   private retire(slot: WorkerSlot): void {
-    if (this.current === slot) this.current = null;
+    this.slots = this.slots.filter((s) => s !== slot);
     if (slot.jobs.size === 0) slot.worker.terminate();
+    this.wakeOne();
   }
 
-  /** Terminate the worker; its jobs fail with `error`. */
+  /** Terminate the worker; its job fails with `error`. */
   private stop(slot: WorkerSlot, error: EngineError): void {
-    if (this.current === slot) this.current = null;
+    this.slots = this.slots.filter((s) => s !== slot);
     slot.worker.terminate();
     const failures = [...slot.jobs];
     slot.jobs.clear();
     for (const fail of failures) fail(error);
+    this.wakeOne();
   }
 
   /**
@@ -74,16 +122,21 @@ export class ComputeClient {
    */
   async run<J extends ComputeJob>(job: J, options: ComputeOptions): Promise<JobResult<J>> {
     const { signal, onProgress } = options;
-    if (signal?.aborted) throw new EngineError('cancelled');
-    const slot = this.slot();
-    const jobId = this.nextJob++;
     let fail: (e: EngineError) => void = () => {};
     const stopped = new Promise<never>((_, reject) => (fail = reject));
-    slot.jobs.add(fail);
+    stopped.catch(() => {}); // raced below once the job has a worker
+    const slot = await this.claim(fail, signal);
+    if (signal?.aborted) {
+      // Aborted in the moment between being handed the worker and starting on it.
+      slot.jobs.delete(fail);
+      this.wakeOne();
+      throw new EngineError('cancelled');
+    }
+    const jobId = this.nextJob++;
     let graceTimer: ReturnType<typeof setTimeout> | undefined;
     const onAbort = () => {
       void slot.api.cancel(jobId);
-      if (this.current === slot) this.current = null;
+      this.slots = this.slots.filter((s) => s !== slot);
       graceTimer = setTimeout(() => this.stop(slot, new EngineError('cancelled')), CANCEL_GRACE_MS);
     };
     signal?.addEventListener('abort', onAbort, { once: true });
@@ -110,7 +163,8 @@ export class ComputeClient {
       clearTimeout(graceTimer);
       signal?.removeEventListener('abort', onAbort);
       slot.jobs.delete(fail);
-      if (this.current !== slot) this.retire(slot);
+      if (this.slots.includes(slot)) this.wakeOne();
+      else this.retire(slot);
     }
   }
 }

@@ -320,10 +320,10 @@ export interface ValuePredictions {
 }
 
 /** What the engine computes from the predictions (the value result's SQL side). */
-export type ValueTables = Pick<
-  ValueResult,
-  'totals' | 'groups' | 'channels' | 'lorenz' | 'gini' | 'facts'
->;
+export type ValueTables = Pick<ValueResult, 'totals' | 'groups' | 'channels'>;
+
+/** What the engine computes from the inputs alone, while the models are fitted. */
+export type ValueFacts = Pick<ValueResult, 'lorenz' | 'gini' | 'facts'>;
 
 /** A calibration/holdout check: the split date, with the analysis's as-of date as the end. */
 export interface HoldoutOptions {

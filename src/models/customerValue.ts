@@ -22,26 +22,23 @@ import type { FitStop } from './mle';
 import { fitNbdSteps, type NbdFit } from './nbd';
 import { fitParetoNbdSteps, type ParetoNbdFit } from './paretoNbd';
 import { runToEnd, type Steps } from './steps';
+import { dataProblems, valueFitTasks, type ValueFitTask } from './valueFitPlan';
 import { DEFAULT_FIT_BUDGET, type FitBudget, type ValueModelOptions } from './valueModelOptions';
 
+export { MODEL_REQUIREMENTS, valueFitTasks, type ValueFitTask } from './valueFitPlan';
 export {
   DEFAULT_FIT_BUDGET,
   DEFAULT_VALUE_MODEL_OPTIONS,
   type FitBudget,
   type ValueModelOptions,
 } from './valueModelOptions';
-import { compressRfm, daysPerUnit, expandRows, type SummaryColumns } from './summary';
-
-/**
- * What a model needs before it is worth fitting. Below these, estimates are noise: a purchase model
- * learns dropout from repeat buyers over time, the spend model from repeat buyers' spend.
- */
-export const MODEL_REQUIREMENTS = {
-  customers: 50,
-  repeatCustomers: 20,
-  /** Days between the first purchase seen and the end of the calibration period. */
-  historyDays: 60,
-} as const;
+import {
+  compressRfm,
+  daysPerUnit,
+  expandRows,
+  type SummaryColumns,
+  type TimeUnit,
+} from './summary';
 
 /** Why a model was not used, in terms the UI can word: what is there and what is needed. */
 export type ModelProblem =
@@ -101,9 +98,57 @@ export function customerValues(
   return runToEnd(customerValuesSteps(summaryDays, orderValue, options, budget));
 }
 
+/** A fit task's outcome as plain data: the fit (its report) or why it threw. */
+export interface ValueFitOutcome {
+  task: ValueFitTask;
+  fit: BgNbdFit | ParetoNbdFit | NbdFit | GammaGammaFit | null;
+  report: FitReport | null;
+  /** Set when the fit threw (an invalid summary): the problem the panel words. */
+  problem: ModelProblem | null;
+}
+
+/** The summary in the model's time unit (the SQL gives days). */
+function inUnit(summaryDays: SummaryColumns, unit: TimeUnit): SummaryColumns {
+  const scale = 1 / daysPerUnit(unit);
+  return {
+    x: summaryDays.x,
+    tx: summaryDays.tx.map((v) => v * scale),
+    T: summaryDays.T.map((v) => v * scale),
+    monetary: summaryDays.monetary,
+  };
+}
+
+/** One fit task on the summary (in days), bounded by `budget`. */
+export function* valueFitSteps(
+  task: ValueFitTask,
+  summaryDays: SummaryColumns,
+  options: ValueModelOptions,
+  budget: FitBudget = DEFAULT_FIT_BUDGET,
+): Steps<ValueFitOutcome> {
+  const fitOptions = { maxIterations: budget.maxIterations, budgetMs: budget.ms };
+  const reports: FitReport[] = [];
+  const problems: ModelProblem[] = [];
+  let fit: ValueFitOutcome['fit'];
+  if (task === 'gammagamma') {
+    fit = yield* attempt(reports, problems, task, () =>
+      fitGammaGammaSteps({ x: summaryDays.x, monetary: summaryDays.monetary }, fitOptions),
+    );
+  } else {
+    const rows = compressRfm(inUnit(summaryDays, options.unit));
+    yield;
+    if (task === 'bgnbd')
+      fit = yield* attempt(reports, problems, task, () => fitBgNbdSteps(rows, fitOptions));
+    else if (task === 'paretonbd')
+      fit = yield* attempt(reports, problems, task, () => fitParetoNbdSteps(rows, fitOptions));
+    else fit = yield* attempt(reports, problems, task, () => fitNbdSteps(rows, fitOptions));
+  }
+  return { task, fit, report: reports[0] ?? null, problem: problems[0] ?? null };
+}
+
 /**
  * `customerValues` as steps: each fit reports its iterations and stops at its budget; the
- * predictions pause every few thousand rows.
+ * predictions pause every few thousand rows. (The page runs the fits side by side and then
+ * `valueFromFitsSteps`; this runs them one after the other — the same computation.)
  */
 export function* customerValuesSteps(
   summaryDays: SummaryColumns,
@@ -111,45 +156,42 @@ export function* customerValuesSteps(
   options: ValueModelOptions,
   budget: FitBudget = DEFAULT_FIT_BUDGET,
 ): Steps<CustomerValues> {
+  const outcomes: ValueFitOutcome[] = [];
+  for (const task of valueFitTasks(summaryDays, options))
+    outcomes.push(yield* valueFitSteps(task, summaryDays, options, budget));
+  return yield* valueFromFitsSteps(summaryDays, orderValue, options, outcomes);
+}
+
+/**
+ * Every customer's value from the fits made: the purchase model chosen among those that
+ * converged (or the labelled heuristic), its predictions, and Gamma-Gamma's spend when usable.
+ */
+export function* valueFromFitsSteps(
+  summaryDays: SummaryColumns,
+  orderValue: Float64Array,
+  options: ValueModelOptions,
+  outcomes: readonly ValueFitOutcome[],
+): Steps<CustomerValues> {
   const n = summaryDays.x.length;
-  const scale = 1 / daysPerUnit(options.unit);
-  const summary: SummaryColumns = {
-    x: summaryDays.x,
-    tx: summaryDays.tx.map((v) => v * scale),
-    T: summaryDays.T.map((v) => v * scale),
-    monetary: summaryDays.monetary,
-  };
+  const summary = inUnit(summaryDays, options.unit);
   const problems = dataProblems(summaryDays);
+  const of = (task: ValueFitTask) => outcomes.find((o) => o.task === task);
+  const purchaseTasks: ValueFitTask[] = ['bgnbd', 'paretonbd', 'nbd'];
   const fits: FitReport[] = [];
-  const fitOptions = { maxIterations: budget.maxIterations, budgetMs: budget.ms };
-  let purchaseModel: PurchaseModel | null = null;
-  let choice: ModelChoice | null = null;
-  const rows = compressRfm(summary);
-  yield;
-  if (problems.length === 0) {
-    const candidates: (BgNbdFit | ParetoNbdFit | NbdFit)[] = [];
-    if (options.purchaseModel !== 'paretonbd') {
-      const fit = yield* attempt(fits, problems, 'bgnbd', () => fitBgNbdSteps(rows, fitOptions));
-      if (fit) candidates.push(fit);
-    }
-    if (options.purchaseModel !== 'bgnbd') {
-      const fit = yield* attempt(fits, problems, 'paretonbd', () =>
-        fitParetoNbdSteps(rows, fitOptions),
-      );
-      if (fit) candidates.push(fit);
-    }
-    // Customers who hardly ever leave: both dropout models run off, the NBD (no dropout) holds.
-    if (options.purchaseModel === 'auto') {
-      const fit = yield* attempt(fits, problems, 'nbd', () => fitNbdSteps(rows, fitOptions));
-      if (fit) candidates.push(fit);
-    }
-    choice = modelChoice(candidates, options.criterion);
-    const chosen = candidates.find((f) => f.model === choice?.chosen);
-    if (chosen) purchaseModel = purchaseModelOf(chosen);
-    // Every fit left out for not converging says why, whether or not another model was used
-    // (an NBD that converged but lost the choice is not a problem: dropout was found).
-    for (const f of candidates) if (!f.converged) problems.push(notUsed(f));
+  const candidates: (BgNbdFit | ParetoNbdFit | NbdFit)[] = [];
+  for (const task of purchaseTasks) {
+    const o = of(task);
+    if (!o) continue;
+    if (o.report) fits.push(o.report);
+    if (o.problem) problems.push(o.problem);
+    if (o.fit && o.fit.model !== 'gammagamma') candidates.push(o.fit);
   }
+  const choice = candidates.length > 0 ? modelChoice(candidates, options.criterion) : null;
+  const chosen = candidates.find((f) => f.model === choice?.chosen);
+  const purchaseModel: PurchaseModel | null = chosen ? purchaseModelOf(chosen) : null;
+  // Every fit left out for not converging says why, whether or not another model was used
+  // (an NBD that converged but lost the choice is not a problem: dropout was found).
+  for (const f of candidates) if (!f.converged) problems.push(notUsed(f));
   const frequencySpendCorrelation = repeatCorrelation(summary);
   if (purchaseModel === null) {
     const fallback = heuristicClv(summary, {
@@ -178,6 +220,7 @@ export function* customerValuesSteps(
     };
   }
 
+  const rows = compressRfm(summary);
   const horizon = (options.horizonMonths * 365.25) / 12 / daysPerUnit(options.unit);
   // CLV is spend × discounted expected purchases: the discounted sum depends on (x, tₓ, T) only.
   const predicted = yield* predictionsSteps(purchaseModel, rows, {
@@ -191,11 +234,11 @@ export function* customerValuesSteps(
   const discountedPurchases = expandRows(predicted.discountedPurchases, rows.rowOf);
   let spend = orderValue;
   let spendModel = false;
-  const repeaters = countRepeat(summary);
-  if (repeaters >= MODEL_REQUIREMENTS.repeatCustomers) {
-    const gg = yield* attempt(fits, problems, 'gammagamma', () =>
-      fitGammaGammaSteps({ x: summary.x, monetary: summary.monetary }, fitOptions),
-    );
+  const spendFit = of('gammagamma');
+  if (spendFit) {
+    if (spendFit.report) fits.push(spendFit.report);
+    if (spendFit.problem) problems.push(spendFit.problem);
+    const gg = spendFit.fit?.model === 'gammagamma' ? spendFit.fit : null;
     if (gg && gg.converged && gg.params.q > 1) {
       spend = gammaGammaExpectedSpendColumns(gg.params, summary.x, summary.monetary);
       // x = 0: the population mean says nothing of this customer; their one order says a little.
@@ -245,31 +288,6 @@ function notUsed(f: BgNbdFit | ParetoNbdFit | NbdFit | GammaGammaFit): ModelProb
     param: f.stop.kind === 'bound' ? (names[f.stop.param] ?? null) : null,
     message: f.message,
   };
-}
-
-function dataProblems(days: SummaryColumns): ModelProblem[] {
-  const problems: ModelProblem[] = [];
-  const n = days.x.length;
-  const need = MODEL_REQUIREMENTS;
-  if (n < need.customers) {
-    problems.push({ reason: 'too_few_customers', have: n, need: need.customers });
-  }
-  const repeat = countRepeat(days);
-  if (repeat < need.repeatCustomers) {
-    problems.push({ reason: 'too_few_repeat_customers', have: repeat, need: need.repeatCustomers });
-  }
-  let history = 0;
-  for (let i = 0; i < n; i++) history = Math.max(history, days.T[i] as number);
-  if (history < need.historyDays) {
-    problems.push({ reason: 'history_too_short', haveDays: history, needDays: need.historyDays });
-  }
-  return problems;
-}
-
-function countRepeat(s: SummaryColumns): number {
-  let repeat = 0;
-  for (let i = 0; i < s.x.length; i++) if ((s.x[i] as number) > 0) repeat++;
-  return repeat;
 }
 
 /** Pearson correlation of x and mean repeat spend over repeat customers; null below 3 of them. */

@@ -8,7 +8,7 @@ import { DEFAULT_POLICY, type IngestPolicy } from '../analysis/policy';
 import type { SegmentKey, SegmentScheme } from '../analysis/segments';
 import type { Ports } from '../compute/ports';
 import { holdoutStep } from '../compute/holdoutStep';
-import { VALUE_JOB_TIMEOUT_MS, valueStep } from '../compute/valueStep';
+import { COMPUTE_JOB_TIMEOUT_MS, valueStep } from '../compute/valueStep';
 import { proxy, type EngineClient, type Restart } from '../engine/client';
 import type { ComputeClient } from '../engine/computeClient';
 import { EngineError, type EngineErrorCode, type ErrorDetails } from '../engine/errors';
@@ -221,7 +221,8 @@ export class Session {
     );
     this.ports = {
       engine: (step, method, args) => engine.run(step, method, args),
-      compute: (job, options) => compute.run(job, { ...options, timeoutMs: VALUE_JOB_TIMEOUT_MS }),
+      compute: (job, options) =>
+        compute.run(job, { ...options, timeoutMs: COMPUTE_JOB_TIMEOUT_MS }),
     };
   }
 

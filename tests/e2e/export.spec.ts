@@ -136,6 +136,8 @@ test('linked charts: dragging across the histogram or clicking a bar selects by 
 }) => {
   await page.goto('./?sample=online-retail-en&lang=en');
   await waitReady(page);
+  // The histogram is drawn again when total values arrive: measure bars once they have.
+  await expect(page.getByTestId('value-status')).toHaveAttribute('data-state', 'ready');
   const histogram = page.getByTestId('value-histogram');
   await expect(histogram.locator('g.bar').first()).toBeAttached();
   const selection = page.getByTestId('linked-selection');

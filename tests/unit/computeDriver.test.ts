@@ -1,14 +1,21 @@
 /**
  * The compute worker's driver runs a computation in slices: the thread is never held much longer
  * than a slice, cancel is heard between two, progress is passed on at a steady pace; and the
- * value job gives the same answer sliced as run at once.
+ * value jobs (fits side by side, then predictions) give the same answer sliced as run at once.
  */
 import { describe, expect, it } from 'vitest';
 import { Cancelled, drive, pause } from '../../src/compute/driver';
 import { jobSteps } from '../../src/compute/jobs';
-import { DEFAULT_FIT_BUDGET, DEFAULT_VALUE_MODEL_OPTIONS } from '../../src/models/customerValue';
+import {
+  customerValues,
+  DEFAULT_FIT_BUDGET,
+  DEFAULT_VALUE_MODEL_OPTIONS,
+  valueFitTasks,
+  type ValueFitOutcome,
+  type ValueFitTask,
+} from '../../src/models/customerValue';
 import { simulateParetoNbd } from '../../src/models/simulate';
-import { runToEnd, type Progress, type Steps } from '../../src/models/steps';
+import { type Progress, type Steps } from '../../src/models/steps';
 
 /** A computation of `units` pieces of `unitMs` each, pausing after every piece. */
 function* busy(units: number, unitMs: number): Steps<number> {
@@ -75,7 +82,7 @@ describe('the sliced driver', () => {
     expect(seen.at(-1)).toMatchObject({ iteration: 50, done: 50 });
   });
 
-  it('gives the same values sliced as run at once', async () => {
+  it('gives the same values from fit jobs side by side, sliced, as run at once', async () => {
     const simulated = simulateParetoNbd(
       { r: 0.553, alpha: 10.578, s: 0.606, beta: 11.669 },
       {
@@ -87,27 +94,41 @@ describe('the sliced driver', () => {
         spend: { p: 6.25, q: 3.74, gamma: 15.44 },
       },
     );
-    const job = () => ({
-      kind: 'value' as const,
-      summary: simulated.summary,
-      orderValue: simulated.summary.monetary.map((m) => m || 30),
-      options: DEFAULT_VALUE_MODEL_OPTIONS,
+    const options = DEFAULT_VALUE_MODEL_OPTIONS;
+    const { summary } = simulated;
+    const orderValue = summary.monetary.map((m) => m || 30);
+    const tasks = valueFitTasks(summary, options);
+    expect(tasks).toEqual(['bgnbd', 'paretonbd', 'nbd', 'gammagamma']);
+    const fitJob = (task: ValueFitTask) => ({
+      kind: 'valueFit' as const,
+      task,
+      summary,
+      options,
       budget: DEFAULT_FIT_BUDGET,
     });
+    const predictJob = (fits: ValueFitOutcome[]) => ({
+      kind: 'valuePredict' as const,
+      summary,
+      orderValue,
+      options,
+      fits,
+    });
     const progress: Progress[] = [];
-    const sliced = await drive(jobSteps(job()), {
+    const sliced = {
       progressEveryMs: 0,
       sliceMs: 5,
-      onProgress: (p) => progress.push(p),
-    });
-    const atOnce = runToEnd(jobSteps(job()));
-    expect(sliced.method).toBe('model');
-    expect(Array.from(sliced.predictedValue)).toEqual(Array.from(atOnce.predictedValue));
-    expect(sliced.fits.map((f) => f.logLikelihood)).toEqual(
+      onProgress: (p: Progress) => progress.push(p),
+    };
+    // The page's order: the fits side by side (here interleaved on one thread), then predictions.
+    const fits = await Promise.all(tasks.map((task) => drive(jobSteps(fitJob(task)), sliced)));
+    const values = await drive(jobSteps(predictJob(fits)), sliced);
+    const atOnce = customerValues(summary, orderValue, options);
+    expect(values.method).toBe('model');
+    expect(Array.from(values.predictedValue)).toEqual(Array.from(atOnce.predictedValue));
+    expect(values.fits.map((f) => f.logLikelihood)).toEqual(
       atOnce.fits.map((f) => f.logLikelihood),
     );
-    expect(new Set(progress.map((p) => p.task))).toEqual(
-      new Set(['bgnbd', 'paretonbd', 'nbd', 'gammagamma', 'predict']),
-    );
+    expect(values.fits.map((f) => f.model)).toEqual(tasks);
+    expect(new Set(progress.map((p) => p.task))).toEqual(new Set([...tasks, 'predict']));
   });
 });

@@ -29,6 +29,7 @@ import type {
   ValueOptions,
   ValuePredictions,
   ValueResult,
+  ValueFacts,
   ValueTables,
 } from '../../src/engine/types';
 import type { Engine } from '../engine';
@@ -233,9 +234,7 @@ async function finish(
   const { sql } = engine;
   sql.beginStep('value', true);
   const t = (p: Parameters<typeof tableName>[0]) => dataset.table(p);
-  const [tx, params, vparams, inputsTable, predictionsTable, value, cac] = [
-    t('tx'),
-    t('params'),
+  const [vparams, inputsTable, predictionsTable, value, cac] = [
     t('vparams'),
     t('vinputs'),
     t('vpred'),
@@ -296,16 +295,36 @@ async function finish(
     sql.runNow(`DROP TABLE IF EXISTS ${cac}`);
   }
   const groups = {} as Record<ValueGroupColumn, ValueGroup[]>;
-  const lorenz = await sql.rows<{ pct: number; value_share: number | null }>(
-    lorenzCurveSql(value, 'historical_value'),
-  );
-  const { gini } = await sql.row<{ gini: number | null }>(giniSql(value, 'historical_value'));
   for (const c of GROUP_COLUMNS)
     groups[c] = c === 'referral_class' && !options.referrer ? [] : await valueGroups(sql, value, c);
   const totals = await sql.row<ValueResult['totals']>(
     `SELECT sum(historical_value) AS historical, sum(current_value) AS current,
        sum(predicted_value) AS predicted, sum(total_value) AS total FROM ${value}`,
   );
+  dataset.completed('value', dataset.asOf);
+  return { totals, groups, channels };
+}
+
+/**
+ * The value step's figures that need no prediction — the Pareto curve and Gini coefficient of
+ * historical value, the top share, repeat and retention rates — from the inputs, while the compute
+ * worker fits the models (the engine is free then).
+ */
+async function facts(
+  engine: Engine,
+  datasetId: number,
+  ticket: number,
+  options: ValueOptions,
+): Promise<ValueFacts> {
+  const dataset = engine.analysed(datasetId);
+  dataset.checkTicket('value', ticket);
+  const { sql } = engine;
+  sql.beginStep('value', true);
+  const inputsTable = dataset.table('vinputs');
+  const lorenz = await sql.rows<{ pct: number; value_share: number | null }>(
+    lorenzCurveSql(inputsTable, 'historical_value'),
+  );
+  const { gini } = await sql.row<{ gini: number | null }>(giniSql(inputsTable, 'historical_value'));
   const [f] = sql.rowsWithParams<{
     top_share_revenue: number | null;
     repeat_rate: number;
@@ -313,18 +332,14 @@ async function finish(
     retention_base: number;
   }>(
     valueFactsSql({
-      valueTable: value,
-      txTable: tx,
-      paramsTable: params,
-      valueParamsTable: vparams,
+      valueTable: inputsTable,
+      txTable: dataset.table('tx'),
+      paramsTable: dataset.table('params'),
+      valueParamsTable: dataset.table('vparams'),
     }),
     [options.tiers.high],
   );
-  dataset.completed('value', dataset.asOf);
   return {
-    totals,
-    groups,
-    channels,
     lorenz: lorenz.map((p) => ({ pct: p.pct, share: p.value_share })),
     gini,
     facts: {
@@ -368,4 +383,4 @@ async function valueGroups(
 }
 
 /** The worker's API of this step (workers/api.ts). */
-export const methods = { inputs, finish };
+export const methods = { inputs, facts, finish };
