@@ -12,6 +12,7 @@ export const QUALITY_RULES = [
   ...EXCLUSION_REASONS,
   ...NOTES,
   'id_normalised',
+  'id_masked',
   'cancel_prefix_ignored',
   'after_as_of',
 ] as const;
@@ -21,11 +22,18 @@ export type QualityRuleKey = (typeof QUALITY_RULES)[number];
  * What a rule does to the analysis. `excluded`: the row is not used. `netted`: the amount counts
  * against the customer's spend, the row is not a purchase. `not_a_purchase`: kept at zero, so the
  * customer is seen but the row adds no order. `normalised`: used after its customer id was
- * rewritten. `not_applied`: a rule the data contradicts was left off. `after_as_of`: valid, but on or
+ * rewritten. `masked`: used as written, but the id is partly hidden (138****5678), so customers whose
+ * visible characters agree are one customer here. `not_applied`: a rule the data contradicts was left off. `after_as_of`: valid, but on or
  * after the as-of date.
  */
 export type QualityEffect =
-  'excluded' | 'netted' | 'not_a_purchase' | 'normalised' | 'not_applied' | 'after_as_of';
+  | 'excluded'
+  | 'netted'
+  | 'not_a_purchase'
+  | 'normalised'
+  | 'masked'
+  | 'not_applied'
+  | 'after_as_of';
 
 export const RULE_EFFECT: Record<QualityRuleKey, QualityEffect> = {
   malformed_row: 'excluded',
@@ -41,6 +49,7 @@ export const RULE_EFFECT: Record<QualityRuleKey, QualityEffect> = {
   cancellation_netted: 'netted',
   zero_amount_kept: 'not_a_purchase',
   id_normalised: 'normalised',
+  id_masked: 'masked',
   cancel_prefix_ignored: 'not_applied',
   after_as_of: 'after_as_of',
 };
@@ -169,6 +178,9 @@ export function typedQualitySql(o: TypedQualityOptions): string {
   SELECT note, source_row, amount, customer_id FROM ${tx} WHERE note IS NOT NULL
   UNION ALL
   SELECT 'id_normalised', source_row, amount, NULL FROM ${tx} WHERE id_normalised
+  UNION ALL
+  SELECT 'id_masked', source_row, amount, customer_id FROM ${tx}
+  WHERE excluded_reason IS NULL AND (contains(customer_id, '**') OR contains(customer_id, '＊＊'))
   UNION ALL
   SELECT 'cancel_prefix_ignored', source_row, amount, customer_id
   FROM ${tx}, ${o.policyTable} pol

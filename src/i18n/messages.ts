@@ -67,6 +67,10 @@ const core = {
   'mapping.title': 'Columns of {name}',
   'mapping.hint': 'Check the columns ValueMap picked; change any that are wrong, then analyse.',
   'mapping.needed': 'Some required columns could not be recognised: pick them below.',
+  'mapping.noCustomerKey':
+    'No column looks like a customer key (a customer, member or buyer id, a card or phone number, a user name). Customer analysis needs one: pick the column that tells customers apart — never an amount, a date or an address. An order report without customers cannot be segmented.',
+  'mapping.customerNotKey':
+    '“{column}” holds mostly decimal amounts or dates, not customer ids: every value would count as a customer. Pick the column that tells customers apart.',
   'mapping.none': '(none)',
   'mapping.apply': 'Analyse with these columns',
   'mapping.discard': 'Discard this file',
@@ -134,6 +138,9 @@ const core = {
   'quality.id_normalised': 'Customer id tidied',
   'quality.id_normalised.fix':
     'Spaces trimmed, or 17850.0 read as 17850 (an id that passed through a spreadsheet number).',
+  'quality.id_masked': 'Customer id masked',
+  'quality.id_masked.fix':
+    'Ids with hidden characters (138****5678, *******528) are kept as written; two customers whose visible characters agree count as one. Export unmasked ids if the shop allows it.',
   'quality.cancel_prefix_ignored': 'Cancellation prefix not applied',
   'quality.cancel_prefix_ignored.fix':
     'Most orders starting with the prefix are sales, so it is how this file numbers orders; these rows count as usual.',
@@ -144,6 +151,7 @@ const core = {
   'quality.effect.netted': 'netted against spend, not a purchase',
   'quality.effect.not_a_purchase': 'kept, not a purchase',
   'quality.effect.normalised': 'used, id tidied',
+  'quality.effect.masked': 'used as written; may merge customers',
   'quality.effect.not_applied': 'rule not applied',
   'quality.effect.after_as_of': 'not used at this as-of date',
   'quality.col.rule': 'Rule',
@@ -559,6 +567,10 @@ const zhCore: Record<keyof typeof core, string> = {
   'mapping.title': '{name} 的列',
   'mapping.hint': '请确认自动识别的列，如有错误请修改，然后开始分析。',
   'mapping.needed': '有必需的列未能识别，请在下面选择。',
+  'mapping.noCustomerKey':
+    '没有一列像客户标识（客户、会员或买家编号，卡号、手机号，用户名）。客户分析需要它：请选择能区分客户的列——金额、日期或地址都不行。没有客户列的订单报表无法做客户细分。',
+  'mapping.customerNotKey':
+    '“{column}”多为带小数的金额或日期，不是客户编号：每个值都会被当成一位客户。请选择能区分客户的列。',
   'mapping.none': '（无）',
   'mapping.apply': '用这些列分析',
   'mapping.discard': '放弃此文件',
@@ -616,6 +628,9 @@ const zhCore: Record<keyof typeof core, string> = {
   'quality.id_normalised': '客户ID已规范化',
   'quality.id_normalised.fix':
     '去除了首尾空格，或将 17850.0 读作 17850（经表格数字格式转换的ID）。',
+  'quality.id_masked': '客户ID已脱敏',
+  'quality.id_masked.fix':
+    '带隐藏字符的ID（138****5678、*******528）按原样使用；可见字符相同的两位客户会被算作一位。若店铺允许，请导出未脱敏的ID。',
   'quality.cancel_prefix_ignored': '未应用取消前缀',
   'quality.cancel_prefix_ignored.fix':
     '以该前缀开头的订单大多是正常销售，说明这只是本文件的订单编号格式；这些行照常计算。',
@@ -625,6 +640,7 @@ const zhCore: Record<keyof typeof core, string> = {
   'quality.effect.netted': '从消费中扣除，不算购买',
   'quality.effect.not_a_purchase': '保留，不算购买',
   'quality.effect.normalised': '已使用，ID 已规范化',
+  'quality.effect.masked': '按原样使用，可能合并客户',
   'quality.effect.not_applied': '规则未应用',
   'quality.effect.after_as_of': '本基准日不使用',
   'quality.col.rule': '规则',

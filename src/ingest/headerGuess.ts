@@ -10,6 +10,11 @@ export interface ColumnProfile {
   dateShare: number;
   /** Share of non-empty values that parse as a number. */
   numberShare: number;
+  /**
+   * Share of non-empty values that look like money: a number with one or two decimals that are not
+   * all zero (66.9, 12.05). Ids that passed through a float (17850.0) do not count.
+   */
+  fractionShare: number;
 }
 
 /**
@@ -56,6 +61,23 @@ export const HEADER_SYNONYMS: Record<Field, readonly string[]> = {
     '顾客id',
     '顾客编号',
     '顾客',
+    '卡号',
+    '社保卡号',
+    '医保卡号',
+    '会员手机号',
+    '会员手机',
+    '手机号',
+    '手机号码',
+    '手机',
+    '联系电话',
+    '电话',
+    '用户名',
+    '旺旺名',
+    '旺旺',
+    'phone',
+    'phonenumber',
+    'mobile',
+    'username',
     'kunde',
     'kundennummer',
     'kundenid',
@@ -232,6 +254,57 @@ export const HEADER_SYNONYMS: Record<Field, readonly string[]> = {
   ],
 };
 
+/**
+ * Names a customer takes when an export has no id (客户名称, a shop's "customer name" column): a
+ * customer key only when nothing better is there, so it scores below any id synonym.
+ */
+const CUSTOMER_NAME_KEYS: readonly string[] = [
+  '客户名称',
+  '客户姓名',
+  '顾客姓名',
+  '会员姓名',
+  '姓名',
+  'customername',
+  'clientname',
+];
+
+/**
+ * Words that make a header name money, time, a place or a count, never a customer: 买家实际支付金额
+ * holds 买家 (buyer) but is the amount the buyer paid.
+ */
+const NOT_A_CUSTOMER_KEY: readonly string[] = [
+  '金额',
+  '价',
+  '额',
+  '费',
+  '款',
+  '时间',
+  '日期',
+  '地址',
+  '省',
+  '城市',
+  '区域',
+  '数量',
+  '积分',
+  'amount',
+  'price',
+  'total',
+  'revenue',
+  'sales',
+  'payment',
+  'paid',
+  'spend',
+  'value',
+  'date',
+  'time',
+  'address',
+  'city',
+  'province',
+  'region',
+  'country',
+  'quantity',
+];
+
 export function normaliseHeader(header: string): string {
   return header
     .normalize('NFKC')
@@ -242,13 +315,21 @@ export function normaliseHeader(header: string): string {
 
 const EXACT = 100;
 const CONTAINED = 50;
+const NAME_ONLY = 25;
 
-/** How well a header names a role: 100 exact synonym, 50 synonym inside a longer header, 0 none. */
+/**
+ * How well a header names a role: 100 exact synonym, 50 synonym inside a longer header, 25 a
+ * customer's name (a key only when no id is there), 0 none.
+ */
 export function headerScore(header: string, field: Field): number {
   const h = normaliseHeader(header);
   if (h === '') return 0;
   const synonyms = HEADER_SYNONYMS[field];
   if (synonyms.includes(h)) return EXACT;
+  if (field === 'customerId') {
+    if (NOT_A_CUSTOMER_KEY.some((word) => h.includes(word))) return 0;
+    if (CUSTOMER_NAME_KEYS.some((name) => h === name || h.endsWith(name))) return NAME_ONLY;
+  }
   // Short synonyms ("user", "date") inside longer headers match too much ("username", "update").
   const contained = synonyms.some((s) => s.length >= minContainedLength(s) && h.includes(s));
   return contained ? CONTAINED : 0;
@@ -277,9 +358,16 @@ function contentFits(field: Field, p: ColumnProfile): boolean {
     case 'quantity':
     case 'unitPrice':
       return p.numberShare >= 0.5;
+    case 'customerId':
+      return looksLikeCustomerKey(p);
     default:
       return true;
   }
+}
+
+/** A column mostly of money-like decimals or of dates identifies no customer, whatever its name. */
+export function looksLikeCustomerKey(p: ColumnProfile): boolean {
+  return p.fractionShare < 0.5 && p.dateShare < 0.5;
 }
 
 const NUMBER_FIELDS: readonly Field[] = ['amount', 'quantity', 'unitPrice'];

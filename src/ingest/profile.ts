@@ -18,6 +18,9 @@ export function profileSqlBatches(rawTable: string, columnCount: number): string
   return batches;
 }
 
+/** A number with one or two decimals, not all zero: 66.9, ¥1,012.05, -3,50 (not 17850.0, not 1,234). */
+const MONEY_LIKE = String.raw`[-+]?[¥$€£]?[0-9][0-9,. ]*[.,](0[1-9]|[1-9][0-9]?)`;
+
 /**
  * One row of counts for columns [from, to): filled values, dates per family, numbers per decimal
  * separator, named `<count>_<column>`. The columns' values are first stacked into one (column,
@@ -31,6 +34,7 @@ export function profileSql(rawTable: string, from: number, to: number): string {
     ...DATE_FAMILIES.map((f): [string, string] => [f, `${parseDateExpr('t', f)} IS NOT NULL`]),
     ['point_numbers', `${parseAmountExpr('t', '.')} IS NOT NULL`],
     ['comma_numbers', `${parseAmountExpr('t', ',')} IS NOT NULL`],
+    ['fractions', `regexp_full_match(t, '${MONEY_LIKE}')`],
   ];
   const counts = columns.flatMap((i) =>
     tests.map(([name]) => `count(*) FILTER (WHERE i = ${i} AND ${name}) AS ${name}_${i}`),
@@ -93,6 +97,7 @@ export function readProfile(
       filledShare: rows === 0 ? 0 : filled / rows,
       dateShare: share(read[dateFamily]),
       numberShare: share(decimal === '.' ? get('point_numbers') : get('comma_numbers')),
+      fractionShare: share(get('fractions')),
       dateFamily,
       dateShares: Object.fromEntries(DATE_FAMILIES.map((f) => [f, share(read[f])])) as Record<
         DateFamily,

@@ -236,4 +236,23 @@ describe('choosing a date family from the data', () => {
     expect(point).toMatchObject({ decimal: '.', numberShare: 1 });
     expect(comma).toMatchObject({ decimal: ',', numberShare: 1 });
   });
+
+  it('counts money-like decimals, so an amount paid is never taken for the customer', async () => {
+    const cols = await profile({
+      订单编号: days(20, (i) => `T2024${pad(i)}881`),
+      买家实际支付金额: days(20, (i) => `${60 + i}.${(i % 9) + 1}0`),
+      订单创建时间: days(20, (i) => `2024-03-${pad(1 + i)} 10:0${i % 10}:00`),
+      会员卡号: days(20, (i) => `*******5${pad(i)}`),
+      old_id: days(20, (i) => `${17850 + i}.0`),
+    });
+    expect(cols.map((c) => c.fractionShare)).toEqual([0, 1, 0, 0, 0]);
+    expect(guessMapping(cols)).toMatchObject({ customerId: 3, orderDate: 2, amount: 1 });
+    const noKey = await profile({
+      订单编号: days(20, (i) => `T2024${pad(i)}881`),
+      总金额: days(20, (i) => `${70 + i}.5`),
+      买家实际支付金额: days(20, (i) => `${60 + i}.${(i % 9) + 1}0`),
+      订单创建时间: days(20, (i) => `2024-03-${pad(1 + i)}`),
+    });
+    expect(guessMapping(noKey)).toMatchObject({ customerId: null, amount: 1, orderDate: 3 });
+  });
 });

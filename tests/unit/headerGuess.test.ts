@@ -8,13 +8,14 @@ import {
 } from '../../src/ingest/headerGuess';
 
 /** Profiles as the engine reports them: dates parse in date columns, numbers in number columns. */
-function columns(spec: Record<string, 'text' | 'date' | 'number'>): ColumnProfile[] {
+function columns(spec: Record<string, 'text' | 'date' | 'number' | 'money'>): ColumnProfile[] {
   return Object.entries(spec).map(([name, kind], index) => ({
     index,
     name,
     filledShare: 1,
     dateShare: kind === 'date' ? 1 : 0,
-    numberShare: kind === 'number' ? 1 : 0,
+    numberShare: kind === 'number' || kind === 'money' ? 1 : 0,
+    fractionShare: kind === 'money' ? 0.95 : 0,
   }));
 }
 
@@ -83,7 +84,7 @@ describe('header guessing', () => {
   });
 
   it('does not match short synonyms inside unrelated words', () => {
-    expect(headerScore('username', 'customerId')).toBe(0);
+    expect(headerScore('user_agent', 'customerId')).toBe(0);
     expect(headerScore('update', 'orderDate')).toBe(0);
     expect(headerScore('Customer ID (CRM)', 'customerId')).toBe(50);
   });
@@ -152,5 +153,66 @@ describe('header guessing', () => {
     expect(m.orderDate).toBe(0);
     expect(m.customerId).toBe(2);
     expect(m.amount).toBe(3);
+  });
+
+  it('never takes money, a time or an address for the customer: an order report with no customer column', () => {
+    // A Tmall order report: 买家实际支付金额 holds 买家 (buyer) but is the amount the buyer paid.
+    const m = guessMapping(
+      columns({
+        订单编号: 'text',
+        总金额: 'money',
+        买家实际支付金额: 'money',
+        收货地址: 'text',
+        订单创建时间: 'date',
+        订单付款时间: 'date',
+        退款金额: 'money',
+      }),
+    );
+    expect(m.customerId).toBeNull();
+    expect(m.amount).toBe(1);
+    expect(m.orderDate).toBe(4);
+    expect(missingFields(m)).toEqual(['customerId']);
+    for (const header of [
+      '买家实际支付金额',
+      '买家支付时间',
+      '客户地址',
+      'customer_total',
+      'buyer_paid',
+    ]) {
+      expect(headerScore(header, 'customerId')).toBe(0);
+    }
+  });
+
+  it('never takes a column of money-like decimals for the customer, whatever its name', () => {
+    const m = guessMapping(columns({ customer: 'money', date: 'date', amount: 'number' }));
+    expect(m.customerId).toBeNull();
+    expect(m.amount).toBe(2);
+  });
+
+  it.each([
+    '会员卡号',
+    '卡号',
+    '社保卡号',
+    '手机号',
+    '手机',
+    '联系电话',
+    '会员手机号',
+    '用户ID',
+    '用户名',
+    '买家昵称',
+    '买家会员名',
+    '旺旺名',
+    '顾客编号',
+  ])('recognises the Chinese customer key %s', (header) => {
+    expect(headerScore(header, 'customerId')).toBe(100);
+  });
+
+  it('takes a customer name only when no id is there', () => {
+    const withId = guessMapping(
+      columns({ 客户名称: 'text', 客户编号: 'text', 日期: 'date', 金额: 'number' }),
+    );
+    expect(withId.customerId).toBe(1);
+    const nameOnly = guessMapping(columns({ 客户名称: 'text', 日期: 'date', 金额: 'number' }));
+    expect(nameOnly.customerId).toBe(0);
   });
 });

@@ -208,4 +208,27 @@ describe('the policy on a Chinese export (policy-orders-zh.csv)', () => {
     expect(result.quality.rules.find((r) => r.rule === 'non_product')?.amount).toBe(46);
     expect(result.summary).toMatchObject({ customers: 20, orders: 20, revenue: 1782 });
   });
+
+  it('keeps masked ids apart as written and says masking may merge customers', async () => {
+    const csv = [
+      '会员卡号,日期,金额',
+      '*******528,2024-01-03,10',
+      '*******528,2024-02-03,12',
+      '*******529,2024-01-05,20',
+      '138****5678,2024-01-07,30',
+      'M001,2024-01-09,40',
+    ].join('\n');
+    const loaded = await engine.loadCsv(new TextEncoder().encode(csv), 'masked.csv');
+    expect(loaded.guess.customerId).toBe(0);
+    const result = await engine.analyse(loaded.datasetId, loaded.guess, {
+      asOf: null,
+      scheme: 'rfm11',
+    });
+    expect(result.summary.customers).toBe(4);
+    expect(result.quality.rules.find((r) => r.rule === 'id_masked')).toMatchObject({
+      effect: 'masked',
+      rows: 4,
+      customers: 3,
+    });
+  });
 });
