@@ -7,6 +7,7 @@ import type { PlaybookExportRow } from '../analysis/playbook';
 import type { ProfiledColumn } from '../ingest/profile';
 import type { DateFamily } from '../ingest/dateFormats';
 import type { FileFormat } from '../ingest/formats/detectFormat';
+import type { DelimiterInfo } from '../ingest/delimiter';
 import type { SourceEncoding } from '../ingest/encoding';
 import type { EncodingInfo } from '../ingest/source';
 import type { Locale } from '../i18n/locales';
@@ -31,6 +32,8 @@ export interface LoadedDataset {
   encoding: EncodingInfo | null;
   sheets: string[] | null;
   sheet: string | null;
+  /** The delimiter when not left to DuckDB's sniffer (whitespace runs found, or chosen). */
+  delimiter: DelimiterInfo | null;
   /** An example of text that looks wrongly decoded (mojibake), or null when the text reads clean. */
   garbled: string | null;
   /** The order files appended into this dataset, in order. */

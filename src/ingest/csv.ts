@@ -1,4 +1,5 @@
 import { constantLiteral } from '../analysis/sql';
+import { delimiterLiteral, type Delimiter } from './delimiter';
 
 /**
  * Quoting of the user's own text, as RFC 4180 and Excel write it. Left to the sniffer, a ragged
@@ -6,6 +7,11 @@ import { constantLiteral } from '../analysis/sql';
  * break splits a row in three (found by tests/unit/ingestProperty.test.ts).
  */
 const USER_TEXT_QUOTING = `quote = '"', escape = '"'`;
+
+/** The options for the user's own text with a delimiter given (not sniffed). */
+export function userTextDialect(delimiter: Delimiter): string {
+  return `${USER_TEXT_QUOTING}, delim = ${delimiterLiteral(delimiter)}`;
+}
 
 /**
  * Load a registered CSV file as text columns. Every value stays VARCHAR so that ids keep their

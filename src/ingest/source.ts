@@ -2,6 +2,13 @@ import { EngineError } from '../engine/errors';
 import { detectEncoding, type EncodingGuess, type SourceEncoding } from './encoding';
 import { detectFormat, type FileFormat } from './formats/detectFormat';
 import { CSV_DIALECT_OPTIONS } from './formats/toCsv';
+import { userTextDialect } from './csv';
+import {
+  collapseWhitespace,
+  isWhitespaceSeparated,
+  type Delimiter,
+  type DelimiterInfo,
+} from './delimiter';
 import { normaliseLineEndings } from './lineEndings';
 import { formatBytes, maxTextBytes, textShape } from './memory';
 import { transcodeBytesToUtf8, transcodeToUtf8 } from './transcode';
@@ -16,6 +23,8 @@ export interface SourceFile {
 export interface ReadOptions {
   encoding: SourceEncoding | null;
   sheet: string | null;
+  /** The delimiter of delimited text; null or absent = detect. */
+  delimiter?: Delimiter | null;
   /** false only for the benchmark that measures what the memory estimate should be. */
   memoryCheck?: boolean;
 }
@@ -39,6 +48,8 @@ export interface CsvSource {
   /** Sheets of a workbook, and the one read. */
   sheets: string[] | null;
   sheet: string | null;
+  /** The delimiter when it was not left to DuckDB's sniffer (whitespace runs, or chosen). */
+  delimiter: DelimiterInfo | null;
 }
 
 export interface ReadProgress {
@@ -99,7 +110,14 @@ export async function toCsvSource(
     head = await bytesOf(blob.slice(0, HEAD_BYTES));
     format = detectFormat(head, file.name.replace(/\.gz$/i, ''));
   }
-  const base = { name: file.name, format, sheets: null, sheet: null, dialect: null };
+  const base = {
+    name: file.name,
+    format,
+    sheets: null,
+    sheet: null,
+    dialect: null,
+    delimiter: null,
+  };
   const converted = { ...base, dialect: CSV_DIALECT_OPTIONS };
   switch (format) {
     case 'delimited':
@@ -123,8 +141,16 @@ export async function toCsvSource(
       });
       if (format === 'delimited') {
         const lf = await normaliseLineEndings(text);
-        await checkColumns(lf, file.name);
-        return { ...base, text: lf, encoding };
+        const delimiter = await settleDelimiter(lf, options.delimiter ?? null);
+        const delimited = delimiter?.delimiter === 'whitespace' ? await collapseWhitespace(lf) : lf;
+        await checkColumns(delimited, file.name);
+        return {
+          ...base,
+          text: delimited,
+          encoding,
+          delimiter,
+          dialect: delimiter ? userTextDialect(delimiter.delimiter) : null,
+        };
       }
       onProgress({ step: 'converting', fraction: null });
       const { jsonToCsv } = await import('./formats/json');
@@ -157,6 +183,16 @@ export async function toCsvSource(
         format: FORMAT_NAMES[format],
       });
   }
+}
+
+/** The analyst's delimiter, else whitespace runs when the text is laid out so, else the sniffer's. */
+async function settleDelimiter(
+  text: Blob | Uint8Array,
+  chosen: Delimiter | null,
+): Promise<DelimiterInfo | null> {
+  if (chosen) return { delimiter: chosen, chosen: true };
+  const head = new TextDecoder().decode(await bytesOf(text.slice(0, HEAD_BYTES)));
+  return isWhitespaceSeparated(head) ? { delimiter: 'whitespace', chosen: false } : null;
 }
 
 /**

@@ -59,6 +59,7 @@ export function snapshotConfig(
     const { result, readOptions } = current;
     config.mapping = mappingRefs(result.mapping, names.orders);
     config.read = { encoding: readOptions.encoding, sheet: readOptions.sheet };
+    if (readOptions.delimiter) config.read.delimiter = readOptions.delimiter;
     config.dateFamily = result.dateFamily;
     config.asOf = result.asOf === result.defaultAsOf ? null : result.asOf;
     config.value = valueSettingsOf(plain(session.valueOptions), names);
@@ -169,7 +170,8 @@ export async function applyConfig(
 
   const readChanged =
     (config.read.encoding !== null && config.read.encoding !== current.readOptions.encoding) ||
-    (config.read.sheet !== null && config.read.sheet !== current.readOptions.sheet);
+    (config.read.sheet !== null && config.read.sheet !== current.readOptions.sheet) ||
+    (!!config.read.delimiter && config.read.delimiter !== current.readOptions.delimiter);
   if (readChanged) {
     const before = session.replayFor;
     let fit: Fit | null = null;

@@ -11,6 +11,7 @@ import { SEGMENT_SCHEMES, type SegmentScheme } from '../analysis/segments';
 import { parsePlaybookDoc, type PlaybookDoc } from '../analysis/playbook';
 import type { AttributeRef } from '../analysis/valueAttributesSql';
 import { DATE_FAMILIES, type DateFamily } from '../ingest/dateFormats';
+import { DELIMITERS, type Delimiter } from '../ingest/delimiter';
 import { SOURCE_ENCODINGS, type SourceEncoding } from '../ingest/encoding';
 import { isCurrency, type Currency } from '../i18n/format';
 import { isLocale, type Locale } from '../i18n/locales';
@@ -47,7 +48,7 @@ export interface AnalysisConfig {
   version: typeof CONFIG_VERSION;
   /** Roles of the columns; a role left out is not mapped. */
   mapping: Partial<Record<Field, ColumnRef>>;
-  read: { encoding: SourceEncoding | null; sheet: string | null };
+  read: { encoding: SourceEncoding | null; sheet: string | null; delimiter?: Delimiter | null };
   /** null: as the engine profiles the date column. */
   dateFamily: DateFamily | null;
   /** null: the day after the last order (follows the data). */
@@ -274,6 +275,11 @@ export function validateConfig(raw: unknown): ConfigCheck {
       if (sheet === undefined || sheet === null) config.read.sheet = null;
       else if (typeof sheet === 'string' && sheet.length <= MAX_NAME) config.read.sheet = sheet;
       else problems.push('read.sheet');
+      const { delimiter } = read;
+      if (delimiter === undefined || delimiter === null) delete config.read.delimiter;
+      else if (DELIMITERS.includes(delimiter as Delimiter))
+        config.read.delimiter = delimiter as Delimiter;
+      else problems.push('read.delimiter');
     } else problems.push('read');
   }
   if ('dateFamily' in input) {

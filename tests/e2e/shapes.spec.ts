@@ -56,6 +56,9 @@ for (const shape of manifest) {
     expect(Date.now() - segmentsShown).toBeLessThan(10_000);
     const method = await page.getByTestId('value-method').getAttribute('data-method');
     expect(['model', 'heuristic']).toContain(method);
+    // Model output in words: no NaN, no parameter shown at its bound as a raw number (2.249e+7).
+    const panel = (await page.getByTestId('value-panel').textContent()) ?? '';
+    expect(panel).not.toMatch(/NaN|Infinity|\de[+-]\d/);
     await expect(page.getByTestId('lifecycle-status')).toHaveAttribute('data-state', 'ready', {
       timeout: 30_000,
     });

@@ -158,6 +158,22 @@ describe('configuration snapshots', () => {
     );
   });
 
+  it('keeps a chosen delimiter and refuses an unknown one', () => {
+    const base = { format: 'valuemap-config', version: 1 };
+    const spaces = validateConfig({
+      ...base,
+      read: { encoding: null, sheet: null, delimiter: 'whitespace' },
+    });
+    expect(spaces.ok && spaces.config.read).toEqual({
+      encoding: null,
+      sheet: null,
+      delimiter: 'whitespace',
+    });
+    const odd = validateConfig({ ...base, read: { delimiter: '; DROP' } });
+    expect(odd.ok && odd.config.read).toEqual({ encoding: null, sheet: null });
+    expect(odd.ok && odd.problems).toEqual(['read.delimiter']);
+  });
+
   it('treats hostile text as text: nothing in it runs, prototypes stay untouched', () => {
     const text =
       '{"format":"valuemap-config","version":1,"__proto__":{"polluted":true},' +

@@ -110,6 +110,7 @@ async function load(
       encoding: first.encoding,
       sheets: first.sheets,
       sheet: first.sheet,
+      delimiter: first.delimiter,
       garbled,
       files: parts
         .filter((p) => p !== combined?.customers)

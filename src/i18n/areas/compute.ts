@@ -32,6 +32,7 @@ export const en = {
   'fit.meaning.purchase': 'these data say too little about how often customers buy',
   'fit.meaning.spend': 'spend per order varies too little between customers to estimate how',
   'fit.noSe': 'not estimated',
+  'fit.param.atBound': '{param} → {towards}: not identified by these data',
   'error.superseded': 'A newer analysis replaced this one before it finished.',
   'error.compute_timeout':
     'The model computation took longer than {seconds} s and was stopped. The rest of the analysis is unaffected.',
@@ -74,6 +75,7 @@ export const zh: Record<keyof typeof en, string> = {
   'fit.meaning.purchase': '这些数据几乎不反映客户的购买频率',
   'fit.meaning.spend': '客户之间每单消费的差异过小，无法估计其分布',
   'fit.noSe': '无法估计',
+  'fit.param.atBound': '{param} → {towards}：这些数据无法识别',
   'error.superseded': '在完成之前，这次分析已被更新的分析取代。',
   'error.compute_timeout': '模型计算超过 {seconds} 秒，已停止。分析的其余部分不受影响。',
   'error.engine_restarted_twice':

@@ -1,0 +1,76 @@
+import { customerCount, dropFiles, expect, test, waitReady } from './fixtures';
+
+/**
+ * Issue 15: results an analyst can trust. No money column taken for the customer; logs whose
+ * fields are separated by runs of spaces read as their columns, with the delimiter offered.
+ */
+
+const encode = (text: string) => Buffer.from(text, 'utf8');
+
+/** A Tmall-like order report: one row per order, no customer column. */
+function orderReport(): string {
+  const lines = ['订单编号,总金额,买家实际支付金额,收货地址,订单创建时间,订单付款时间,退款金额'];
+  for (let i = 0; i < 40; i++) {
+    const paid = (50 + ((i * 37) % 90) + 0.9).toFixed(2);
+    const day = String(1 + (i % 28)).padStart(2, '0');
+    lines.push(
+      `T2024${String(i).padStart(6, '0')},${paid},${paid},浙江省 杭州市 西湖区,2024-03-${day} 10:00:00,2024-03-${day} 10:05:00,0`,
+    );
+  }
+  return lines.join('\n') + '\n';
+}
+
+test('an order report without a customer column: no amount taken for the customer, the analyst is asked', async ({
+  page,
+}) => {
+  await page.goto('./?lang=zh-CN');
+  await waitReady(page);
+  await dropFiles(page, [{ name: '订单报表.csv', bytes: encode(orderReport()) }]);
+  const mapping = page.getByTestId('mapping');
+  await expect(mapping).toBeVisible();
+  await expect(page.getByTestId('no-customer-key')).toContainText('没有一列像客户标识');
+  await expect(page.getByTestId('map-customerId')).toHaveValue('');
+  await expect(page.getByTestId('map-amount')).toHaveValue('1');
+  await expect(page.getByTestId('apply-mapping')).toBeDisabled();
+  // Picking the amount paid anyway is questioned in words.
+  await page.getByTestId('map-customerId').selectOption('2');
+  await expect(page.getByTestId('customer-not-key')).toContainText('买家实际支付金额');
+  await expect(page.getByTestId('customer-not-key')).toContainText('不是客户编号');
+});
+
+/** A log as CDNOW's master file is written: a leading space, columns aligned by runs of spaces. */
+function whitespaceLog(): { text: string; customers: number } {
+  const lines = [' customer_id  date number_of_cds  dollar_value'];
+  const ids = new Set<string>();
+  for (let i = 0; i < 60; i++) {
+    const id = String(1 + (i % 17)).padStart(5, '0');
+    ids.add(id);
+    const day = `1997${String(1 + (i % 12)).padStart(2, '0')}${String(1 + (i % 27)).padStart(2, '0')}`;
+    const dollars = (5 + ((i * 13) % 70) + 0.77).toFixed(2).padStart(8);
+    lines.push(` ${id} ${day}  ${1 + (i % 3)} ${dollars}`);
+  }
+  return { text: lines.join('\r\n') + '\r\n', customers: ids.size };
+}
+
+test('a log separated by runs of spaces reads as its columns; the delimiter can be chosen', async ({
+  page,
+}) => {
+  const log = whitespaceLog();
+  await page.goto('./?lang=en');
+  await waitReady(page);
+  await dropFiles(page, [{ name: 'CDNOW_master.txt', bytes: encode(log.text) }]);
+  await expect(page.getByTestId('customer-count')).toHaveText(String(log.customers));
+  await waitReady(page);
+  const delimiter = page.getByTestId('delimiter');
+  await expect(delimiter).toHaveValue('auto');
+  await expect(delimiter.locator('option:checked')).toHaveText('Runs of spaces (detected)');
+  await expect(page.getByTestId('mapping')).toContainText('dollar_value');
+
+  // The analyst names the delimiter; the file is read again with it and the choice is shown.
+  await delimiter.selectOption('whitespace');
+  await waitReady(page);
+  await expect(page.getByTestId('delimiter')).toHaveValue('whitespace');
+  await page.getByTestId('apply-mapping').click();
+  await waitReady(page);
+  expect(await customerCount(page)).toBe(String(log.customers));
+});
