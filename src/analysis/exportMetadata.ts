@@ -2,6 +2,7 @@ import type { AnalysisResult, LoadedDataset, ValueResult } from '../engine/types
 import { FIELDS, type Field } from './mapping';
 import { qualityMetadata, type QualityMetadata } from './qualityCsv';
 import type { SegmentScheme } from './segments';
+import type { ValueMethod } from '../models/customerValue';
 
 /** Bump when a key changes meaning, so that scripts reading old files can tell. */
 export const EXPORT_METADATA_VERSION = 1;
@@ -36,7 +37,7 @@ export interface ExportMetadata {
   data_quality: QualityMetadata;
   /** How the value columns were computed; null when the export has none. */
   value: {
-    method: 'model' | 'heuristic';
+    method: ValueMethod;
     purchase_model: string | null;
     spend_model: boolean;
     unit: string;
@@ -45,9 +46,25 @@ export interface ExportMetadata {
     margin: number;
     margin_source: 'setting' | 'cost';
     window_days: number;
+    /** How the value columns relate, in words, for whoever reads the file later. */
+    identity: string;
     fits: { model: string; params: Record<string, number>; log_likelihood: number }[];
   } | null;
 }
+
+/**
+ * The identity the value columns keep (tested in tests/unit/valueIdentity.test.ts): predicted value is
+ * spend × margin × the expected purchases of each month discounted to today, so it lies between
+ * margin × expected_purchases × expected_avg_spend discounted over the whole horizon and the same
+ * undiscounted.
+ */
+export const VALUE_IDENTITY: Record<ValueMethod, string> = {
+  model:
+    'clv_predicted = expected_avg_spend × margin × Σₖ (expected purchases in month k) / (1 + monthly_discount_rate)^k over horizon_months, so margin × expected_purchases × expected_avg_spend / (1 + monthly_discount_rate)^horizon_months ≤ clv_predicted ≤ margin × expected_purchases × expected_avg_spend; clv_total = clv_historical + clv_predicted.',
+  heuristic:
+    'Heuristic (no model could be fitted): expected_purchases = the customer’s past purchase rate × horizon_months, expected_avg_spend = their mean order value, clv_predicted = expected_avg_spend × margin × the monthly purchases discounted by (1 + monthly_discount_rate)^k, so the same bounds hold as for a model; clv_total = clv_historical + clv_predicted.',
+  none: 'No prediction (too short a history): expected_purchases, expected_avg_spend, clv_predicted and p_alive are empty; clv_total = clv_historical.',
+};
 
 export function exportMetadata(o: {
   loaded: LoadedDataset;
@@ -108,6 +125,7 @@ export function exportMetadata(o: {
       margin: v.margin.value,
       margin_source: v.margin.source,
       window_days: v.options.windowDays,
+      identity: VALUE_IDENTITY[v.method],
       fits: v.fits.map((f) => ({
         model: f.model,
         params: f.params,

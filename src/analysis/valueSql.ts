@@ -117,7 +117,7 @@ export interface ValueTableOptions {
 
 /**
  * The value of every customer and the classes built on it:
- * - total_value = historical + predicted (lifetime value);
+ * - total_value = historical + predicted (lifetime value; historical alone when nothing is predicted);
  * - value_tier: `high` for the first `tier_high` share of customers ranked by total value (ties
  *   by customer id, so the split is deterministic), `mid` for the next `tier_mid`, else `low`;
  * - value_class: `vip` when both historical and predicted value are above their medians,
@@ -130,11 +130,15 @@ export interface ValueTableOptions {
  * "Above the median" is strict, so a median of 0 (most customers did not buy in the window) makes
  * every customer with some current value "high".
  */
+/** NaN is how the models say "not known" (no P(alive) under the heuristic, no prediction at all). */
+const known = (column: string) => `CASE WHEN isnan(${column}) THEN NULL ELSE ${column} END`;
+
 export function valueTableSql(o: ValueTableOptions): string {
   return `CREATE OR REPLACE TABLE ${o.outTable} AS
 WITH joined AS (
-  SELECT i.*, CASE WHEN isnan(p.p_alive) THEN NULL ELSE p.p_alive END AS p_alive, p.expected_purchases, p.expected_spend, p.predicted_value,
-    i.historical_value + p.predicted_value AS total_value,
+  SELECT i.*, ${known('p.p_alive')} AS p_alive, ${known('p.expected_purchases')} AS expected_purchases,
+    ${known('p.expected_spend')} AS expected_spend, ${known('p.predicted_value')} AS predicted_value,
+    i.historical_value + coalesce(${known('p.predicted_value')}, 0) AS total_value,
     CASE WHEN i.x > 0 THEN i.x / greatest(i.T, 1) END AS repeat_rate
   FROM ${o.inputsTable} i JOIN ${o.predictionsTable} p USING (k)
 ),

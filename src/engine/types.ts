@@ -21,6 +21,7 @@ import type { CohortPeriod, LifecyclePeriod } from '../analysis/lifecycleSql';
 import type { PurchaseModel } from '../models/clv';
 import type { FrequencyBin, HoldoutErrors } from '../models/holdout';
 import type { KScore } from '../models/kmeans';
+import type { ValueMethod } from '../models/customerValue';
 
 /** A file loaded into the engine as text columns, waiting for (or having) a mapping. */
 export interface LoadedDataset {
@@ -269,8 +270,11 @@ export interface ValueResult {
   datasetId: number;
   asOf: string;
   options: ValueOptions;
-  /** 'model': a purchase model was fitted; 'heuristic': the labelled fallback. */
-  method: 'model' | 'heuristic';
+  /**
+   * 'model': a purchase model was fitted; 'heuristic': the labelled fallback; 'none': too little
+   * history to predict, so predicted value, expected purchases and spend are not given (NULL).
+   */
+  method: ValueMethod;
   purchaseModel: 'bgnbd' | 'paretonbd' | 'nbd' | null;
   /** Gamma-Gamma gave expected spend; else each customer's mean order value. */
   spendModel: boolean;
@@ -278,7 +282,7 @@ export interface ValueResult {
   scores: ModelScore[];
   problems: ModelProblem[];
   frequencySpendCorrelation: number | null;
-  totals: { historical: number; current: number; predicted: number; total: number };
+  totals: { historical: number; current: number; predicted: number | null; total: number };
   /** The margin applied: the setting, or profit ÷ revenue from the cost column. */
   /** source 'cost': from the cost or margin column. */
   margin: { value: number; source: 'setting' | 'cost'; rowsWithoutCost: number };

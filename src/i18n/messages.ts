@@ -310,6 +310,9 @@ const core = {
     'Predicted value: {model} for purchases, {spend}, over {months} months, discounted {discount} a month.',
   'value.method.heuristic':
     'No model could be fitted, so predicted value is a heuristic: average order value × past purchase rate × margin over {months} months. It assumes nobody stops buying, so it overstates customers who have lapsed.',
+  'value.method.none':
+    'No predictions: these data cover too short a period to tell how customers will buy (see below). Historical and current value are shown; lifetime value is historical value alone, and value tiers rank it.',
+  'value.notPredicted': 'not predicted',
   'value.spend.model': 'Gamma-Gamma for spend per purchase',
   'value.spend.observed': "each customer's own average order value for spend",
   'value.model.bgnbd': 'BG/NBD',
@@ -322,7 +325,7 @@ const core = {
   'value.problem.too_few_repeat_customers':
     'Only {have} customers bought on more than one day; the models learn from repeat buyers and need at least {need}. A longer period of data usually has more.',
   'value.problem.history_too_short':
-    'The data covers {have} days; the models need at least {need} days between the first purchase and the as-of date to see customers come back.',
+    'The data covers {have} days; predictions need at least {need} days between the first purchase and the as-of date (60 days, and at least four times the typical gap between a customer’s purchases) to see customers come back. Load a longer period.',
   'value.problem.no_convergence': '{model} could not be fitted to these data ({message}).',
   'value.historical': 'Historical value (net revenue)',
   'value.current': 'Current value (last {days} days)',
@@ -802,6 +805,9 @@ const zhCore: Record<keyof typeof core, string> = {
     '预测价值：购买次数用 {model}，{spend}，预测 {months} 个月，按每月 {discount} 折现。',
   'value.method.heuristic':
     '无法拟合模型，预测价值采用经验公式：平均订单金额 × 历史购买频率 × 利润率 × {months} 个月。该公式假设客户不会流失，因此会高估已流失客户。',
+  'value.method.none':
+    '不做预测：这些数据覆盖的时间太短，无法判断客户今后的购买（原因见下）。显示历史价值和当前价值；生命周期价值只含历史价值，价值分层按它排序。',
+  'value.notPredicted': '未预测',
   'value.spend.model': '单次消费金额用 Gamma-Gamma 模型',
   'value.spend.observed': '单次消费金额用客户自己的平均订单金额',
   'value.model.bgnbd': 'BG/NBD',
@@ -814,7 +820,7 @@ const zhCore: Record<keyof typeof core, string> = {
   'value.problem.too_few_repeat_customers':
     '只有 {have} 位客户在一天以上有购买；模型依靠复购客户学习，至少需要 {need} 位。时间更长的数据通常复购客户更多。',
   'value.problem.history_too_short':
-    '数据只覆盖 {have} 天；模型需要首次购买到截止日期之间至少 {need} 天，才能观察到客户回购。',
+    '数据只覆盖 {have} 天；预测需要首次购买到截止日期之间至少 {need} 天（至少 60 天，且不少于客户两次购买间隔典型值的四倍），才能观察到客户回购。请加载更长时间的数据。',
   'value.problem.no_convergence': '{model} 无法拟合这些数据（{message}）。',
   'value.historical': '历史价值（净收入）',
   'value.current': '当前价值（最近 {days} 天）',

@@ -264,6 +264,8 @@ export interface HeuristicClv {
   /** Says what this number is, for the UI: it is not a model prediction. */
   label: string;
   values: Float64Array;
+  /** The spend per purchase each value uses: the customer's own mean order value when given. */
+  spend: Float64Array;
   /** Average order value used for customers without a repeat purchase. */
   fallbackOrderValue: number;
 }
@@ -274,10 +276,14 @@ export interface HeuristicClv {
  * assumed lifetime, discounted monthly. It ignores dropout, so it overstates lapsed customers;
  * the label says so. Rate = all purchases (x + 1) per period of tenure, with tenure counted as at
  * least one month so a customer who just arrived is not extrapolated from a few days. Order value
- * = the customer's mean repeat spend, or for customers without a repeat purchase (whose first
- * order value the summary does not keep) the mean over customers with one.
+ * = the customer's own mean order value (`orderValue`, every purchase), else their mean repeat
+ * spend, else for customers without a repeat purchase the mean over customers with one.
  */
-export function heuristicClv(s: SummaryColumns, options: HeuristicClvOptions): HeuristicClv {
+export function heuristicClv(
+  s: SummaryColumns,
+  options: HeuristicClvOptions,
+  orderValue?: Float64Array,
+): HeuristicClv {
   const months = options.months ?? 12;
   const lifetime = Math.min(months, options.lifetimeMonths ?? months);
   const d = options.monthlyDiscountRate ?? 0.01;
@@ -298,15 +304,24 @@ export function heuristicClv(s: SummaryColumns, options: HeuristicClvOptions): H
   const part = lifetime - Math.floor(lifetime);
   if (part > 0) annuity += part / Math.pow(1 + d, Math.ceil(lifetime));
   const values = new Float64Array(s.x.length);
+  const spend = new Float64Array(s.x.length);
   for (let i = 0; i < values.length; i++) {
     const x = s.x[i] as number;
     const T = s.T[i] as number;
     const rate = (x + 1) / Math.max(T, step); // purchases per period
-    const aov = x > 0 ? (s.monetary[i] as number) : fallbackOrderValue;
+    const own = orderValue?.[i];
+    const aov =
+      own !== undefined && Number.isFinite(own)
+        ? own
+        : x > 0
+          ? (s.monetary[i] as number)
+          : fallbackOrderValue;
+    spend[i] = aov;
     values[i] = aov * rate * step * margin * annuity;
   }
   return {
     method: 'heuristic',
+    spend,
     label:
       `Heuristic CLV: average order value × past purchase rate × margin over ${lifetime} months, ` +
       `discounted ${(100 * d).toFixed(2)}%/month; assumes no customer stops buying.`,

@@ -22,7 +22,7 @@ import type { FitStop } from './mle';
 import { fitNbdSteps, type NbdFit } from './nbd';
 import { fitParetoNbdSteps, type ParetoNbdFit } from './paretoNbd';
 import { runToEnd, type Steps } from './steps';
-import { dataProblems, valueFitTasks, type ValueFitTask } from './valueFitPlan';
+import { dataProblems, tooShortToPredict, valueFitTasks, type ValueFitTask } from './valueFitPlan';
 import { DEFAULT_FIT_BUDGET, type FitBudget, type ValueModelOptions } from './valueModelOptions';
 
 export { MODEL_REQUIREMENTS, valueFitTasks, type ValueFitTask } from './valueFitPlan';
@@ -69,9 +69,15 @@ export interface FitReport {
   ms: number;
 }
 
+export type ValueMethod = 'model' | 'heuristic' | 'none';
+
 export interface CustomerValues {
-  /** 'model': purchase model (+ spend model or observed spend); 'heuristic': the fallback. */
-  method: 'model' | 'heuristic';
+  /**
+   * 'model': purchase model (+ spend model or observed spend); 'heuristic': the labelled fallback
+   * when no model could be fitted; 'none': too little history for any prediction, so none is made
+   * (expected purchases, spend and predicted value are NaN: not known).
+   */
+  method: ValueMethod;
   purchaseModel: PurchaseModel | null;
   /** Gamma-Gamma used for expected spend; false = each customer's observed mean order value. */
   spendModel: boolean;
@@ -193,13 +199,33 @@ export function* valueFromFitsSteps(
   // (an NBD that converged but lost the choice is not a problem: dropout was found).
   for (const f of candidates) if (!f.converged) problems.push(notUsed(f));
   const frequencySpendCorrelation = repeatCorrelation(summary);
+  if (tooShortToPredict(problems)) {
+    const unknown = () => new Float64Array(n).fill(Number.NaN);
+    return {
+      method: 'none',
+      purchaseModel: null,
+      spendModel: false,
+      choice: null,
+      fits,
+      problems,
+      pAlive: null,
+      expectedPurchases: unknown(),
+      expectedSpend: unknown(),
+      predictedValue: unknown(),
+      frequencySpendCorrelation,
+    };
+  }
   if (purchaseModel === null) {
-    const fallback = heuristicClv(summary, {
-      unit: options.unit,
-      months: options.horizonMonths,
-      monthlyDiscountRate: options.monthlyDiscountRate,
-      margin: options.margin,
-    });
+    const fallback = heuristicClv(
+      summary,
+      {
+        unit: options.unit,
+        months: options.horizonMonths,
+        monthlyDiscountRate: options.monthlyDiscountRate,
+        margin: options.margin,
+      },
+      orderValue,
+    );
     const month = periodsPerMonth(options.unit);
     const horizon = options.horizonMonths * month;
     return {
@@ -214,7 +240,7 @@ export function* valueFromFitsSteps(
       expectedPurchases: summary.x.map(
         (x, i) => ((x + 1) / Math.max(summary.T[i] as number, month)) * horizon,
       ),
-      expectedSpend: orderValue,
+      expectedSpend: fallback.spend,
       predictedValue: fallback.values,
       frequencySpendCorrelation,
     };

@@ -15,8 +15,13 @@ import type { ValueModelOptions } from './valueModelOptions';
 export const MODEL_REQUIREMENTS = {
   customers: 50,
   repeatCustomers: 20,
-  /** Days between the first purchase seen and the end of the calibration period. */
+  /** Days between the first purchase seen and the end of the calibration period, at the least. */
   historyDays: 60,
+  /**
+   * …and at least this many typical gaps between a repeat buyer's purchases: a model (or the
+   * heuristic) extrapolating a rate seen over less than that predicts noise, often inflated.
+   */
+  historyGaps: 4,
 } as const;
 
 /** One fit of a value computation; several may run side by side (each in its own worker). */
@@ -55,10 +60,39 @@ export function dataProblems(days: SummaryColumns): ModelProblem[] {
   }
   let history = 0;
   for (let i = 0; i < n; i++) history = Math.max(history, days.T[i] as number);
-  if (history < need.historyDays) {
-    problems.push({ reason: 'history_too_short', haveDays: history, needDays: need.historyDays });
+  const needDays = minimumHistoryDays(days);
+  if (history < needDays) {
+    problems.push({ reason: 'history_too_short', haveDays: history, needDays });
   }
   return problems;
+}
+
+/**
+ * The history predictions need: `historyDays`, or `historyGaps` × the median gap between a repeat
+ * buyer's purchases (tₓ / x, days) when that is longer. Below it no prediction is shown at all.
+ */
+export function minimumHistoryDays(days: SummaryColumns): number {
+  const gaps: number[] = [];
+  for (let i = 0; i < days.x.length; i++) {
+    const x = days.x[i] as number;
+    if (x > 0) gaps.push((days.tx[i] as number) / x);
+  }
+  if (gaps.length === 0) return MODEL_REQUIREMENTS.historyDays;
+  gaps.sort((a, b) => a - b);
+  const mid = gaps.length >> 1;
+  const median =
+    gaps.length % 2 === 1
+      ? (gaps[mid] as number)
+      : ((gaps[mid - 1] as number) + (gaps[mid] as number)) / 2;
+  return Math.max(
+    MODEL_REQUIREMENTS.historyDays,
+    Math.ceil(MODEL_REQUIREMENTS.historyGaps * median),
+  );
+}
+
+/** Too little history for any prediction: the value step shows none rather than an inflated one. */
+export function tooShortToPredict(problems: readonly ModelProblem[]): boolean {
+  return problems.some((p) => p.reason === 'history_too_short');
 }
 
 /** Customers who bought on more than one day. */

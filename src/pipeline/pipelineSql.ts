@@ -37,6 +37,7 @@ import type { DecimalSeparator } from '../ingest/amounts';
 import type { DateFamily } from '../ingest/dateFormats';
 import type { FitReport } from '../models/customerValue';
 import type { ValueOptions } from '../engine/types';
+import type { ValueMethod } from '../models/customerValue';
 
 /** What the analysis on screen was computed from, as the pipeline needs it. */
 export interface PipelineSpec {
@@ -63,7 +64,7 @@ export interface PipelineSpec {
 
 export interface PipelineValue {
   options: ValueOptions;
-  method: 'model' | 'heuristic';
+  method: ValueMethod;
   purchaseModel: 'bgnbd' | 'paretonbd' | 'nbd' | null;
   spendModel: boolean;
   fits: readonly FitReport[];
@@ -193,22 +194,27 @@ function predictionsSql(v: PipelineValue, notes: string[]): string {
     );
     purchase = bg ? 'bgnbd' : null;
   }
+  if (v.method === 'none') {
+    return `CREATE OR REPLACE TABLE ${t.predictions} AS
+-- No prediction: the app found too short a history to predict (customerValue.ts, 'none').
+SELECT k, CAST(NULL AS DOUBLE) AS p_alive, CAST(NULL AS DOUBLE) AS expected_purchases,
+  CAST(NULL AS DOUBLE) AS expected_spend, CAST(NULL AS DOUBLE) AS predicted_value
+FROM ${t.inputs}`;
+  }
   if (purchase === null) {
     // clv.ts heuristicClv: the lifetime is the whole horizon (whole months).
     let annuity = 0;
     for (let k = 1; k <= Math.floor(months); k++) annuity += 1 / Math.pow(1 + d, k);
     return `CREATE OR REPLACE TABLE ${t.predictions} AS
--- Heuristic value (no purchase model could be fitted in the app): average order value × past
--- purchase rate × margin over the horizon, discounted monthly; assumes nobody stops buying.
-WITH fallback AS (
-  SELECT coalesce(avg(repeat_spend) FILTER (WHERE x > 0), 0) AS aov FROM ${t.inputs}
-)
+-- Heuristic value (no purchase model could be fitted in the app): the customer's average order
+-- value × past purchase rate × margin over the horizon, discounted monthly; assumes nobody stops
+-- buying.
 SELECT k, CAST(NULL AS DOUBLE) AS p_alive,
   ((x + 1) / greatest(T / ${lit(dpu)}, ${lit(step)})) * ${lit((months * 365.25) / 12 / dpu)} AS expected_purchases,
   avg_order_value AS expected_spend,
-  (CASE WHEN x > 0 THEN repeat_spend ELSE fallback.aov END) * ((x + 1) / greatest(T / ${lit(dpu)}, ${lit(step)}))
+  avg_order_value * ((x + 1) / greatest(T / ${lit(dpu)}, ${lit(step)}))
     * ${lit(step)} * ${lit(margin)} * ${lit(annuity)} AS predicted_value
-FROM ${t.inputs}, fallback`;
+FROM ${t.inputs}`;
   }
   const gg = v.spendModel ? fit('gammagamma') : null;
   const g = gg?.params as { p: number; q: number; gamma: number } | undefined;

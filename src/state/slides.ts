@@ -58,7 +58,10 @@ export function slidesOf(session: Session, explore: Explore): Slide[] {
         { label: t('summary.customers'), value: fmt.integer(explore.points?.n ?? 0) },
         ...(value
           ? [
-              { label: t('present.predicted'), value: fmt.compact(value.totals.predicted) },
+              {
+                label: t('present.predicted'),
+                value: value.totals.predicted === null ? '–' : fmt.compact(value.totals.predicted),
+              },
               { label: t('present.total'), value: fmt.compact(value.totals.total) },
             ]
           : []),
@@ -105,7 +108,10 @@ export function slidesOf(session: Session, explore: Explore): Slide[] {
       numbers: value
         ? [
             { label: t('present.historical'), value: fmt.compact(value.totals.historical) },
-            { label: t('present.predicted'), value: fmt.compact(value.totals.predicted) },
+            {
+              label: t('present.predicted'),
+              value: value.totals.predicted === null ? '–' : fmt.compact(value.totals.predicted),
+            },
           ]
         : [],
       chart: '[data-testid="value-histogram"]',

@@ -92,16 +92,58 @@ test('too little data for a model: the heuristic, labelled, with what is missing
     name: 'few.csv',
     mimeType: 'text/csv',
     buffer: Buffer.from(
-      'customer_id,order_date,amount\na,2024-01-01,100\na,2024-02-01,50\nb,2024-01-15,80\n',
+      'customer_id,order_date,amount\na,2024-01-01,100\na,2024-02-01,50\nb,2024-01-15,80\nc,2024-08-20,10\n',
     ),
   });
-  await expect(page.getByTestId('customer-count')).toHaveText('2');
+  await expect(page.getByTestId('customer-count')).toHaveText('3');
   await expect(page.getByTestId('value-method')).toHaveAttribute('data-method', 'heuristic', {
     timeout: 60_000,
   });
   await expect(page.getByTestId('value-problem-too_few_repeat_customers')).toContainText(
     'Only 1 customers bought on more than one day',
   );
+});
+
+test('eight days of orders: no prediction, said plainly, none in the export (in Chinese)', async ({
+  page,
+}) => {
+  await page.goto('./?lang=zh-CN');
+  await waitReady(page);
+  const rows = ['客户编号,下单时间,实付金额'];
+  for (let c = 0; c < 80; c++)
+    for (let k = 0; k <= c % 3; k++)
+      rows.push(`M${c},2024-06-0${1 + ((c + k * 3) % 8)},${20 + c}.5`);
+  await page.getByTestId('file-input').setInputFiles({
+    name: '八天.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from(rows.join('\n')),
+  });
+  await expect(page.getByTestId('customer-count')).toHaveText('80');
+  await expect(page.getByTestId('value-method')).toHaveAttribute('data-method', 'none', {
+    timeout: 60_000,
+  });
+  await expect(page.getByTestId('value-method')).toContainText('不做预测');
+  await expect(page.getByTestId('value-problem-history_too_short')).toContainText('数据只覆盖');
+  await expect(page.getByTestId('value-predicted')).toHaveText('未预测');
+  const download = page.waitForEvent('download');
+  await page.getByTestId('export-customers').click();
+  const text = readFileSync(await (await download).path())
+    .subarray(3)
+    .toString('utf8')
+    .trim();
+  const [header = '', ...lines] = text.split('\n');
+  const names = header.split(',');
+  expect(lines).toHaveLength(80);
+  for (const column of ['clv_predicted', 'expected_purchases', 'expected_avg_spend', 'p_alive']) {
+    const i = names.indexOf(column);
+    expect(i, column).toBeGreaterThanOrEqual(0);
+    expect(
+      lines.every((l) => l.split(',')[i] === ''),
+      column,
+    ).toBe(true);
+  }
+  const [historical, total] = [names.indexOf('clv_historical'), names.indexOf('clv_total')];
+  expect(lines.every((l) => l.split(',')[historical] === l.split(',')[total])).toBe(true);
 });
 
 test('value by channel: channel and referrer found by name, CAC entered, CLV/CAC shown', async ({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { exportMetadata } from '../../src/analysis/exportMetadata';
+import { exportMetadata, VALUE_IDENTITY } from '../../src/analysis/exportMetadata';
 import { DEFAULT_VALUE_OPTIONS } from '../../src/engine/types';
 import { startEngine, utf8 } from './helpers/engine';
 
@@ -47,7 +47,7 @@ describe('export metadata', () => {
     expect(JSON.parse(JSON.stringify(metadata))).toEqual(metadata);
     expect(metadata.value).toBeNull();
 
-    // With the value computed, the metadata says how: here too little data for a model.
+    // With the value computed, the metadata says how: here too little history for any prediction.
     const value = await engine.value(loaded.datasetId, DEFAULT_VALUE_OPTIONS);
     const withValue = exportMetadata({
       loaded,
@@ -57,8 +57,9 @@ describe('export metadata', () => {
       now: new Date(0),
       value,
     });
+    expect(withValue.value?.identity).toBe(VALUE_IDENTITY.none);
     expect(withValue.value).toMatchObject({
-      method: 'heuristic',
+      method: 'none',
       purchase_model: null,
       horizon_months: 12,
       margin: 1,

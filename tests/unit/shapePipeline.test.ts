@@ -10,6 +10,7 @@ import { FIXTURES_DIR } from '../../scripts/generate-fixtures.mjs';
 import { DEFAULT_VALUE_OPTIONS } from '../../src/engine/types';
 import { csvObjects } from '../setup/csv';
 import { defaultLifecycleOptions, startEngine, type TestEngine } from './helpers/engine';
+import { expectValueIdentity } from './helpers/valueIdentity';
 
 const manifest = JSON.parse(readFileSync(join(FIXTURES_DIR, 'shape-manifest.json'), 'utf8')) as {
   file: string;
@@ -106,6 +107,7 @@ describe('every step on every data shape', () => {
           expect(empty, `${column} empty for ${empty} customers`).toBe(0);
         }
         if (value.method === 'heuristic') expect(rows.every((r) => r.p_alive === '')).toBe(true);
+        expectValueIdentity(rows, { ...DEFAULT_VALUE_OPTIONS, margin: value.margin.value });
         engine.drop(datasetId);
       },
       60_000,

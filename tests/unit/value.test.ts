@@ -6,6 +6,7 @@ import { DEFAULT_VALUE_OPTIONS, type ValueOptions } from '../../src/engine/types
 import type { TestEngine as Engine } from './helpers/engine';
 import { startEngine, utf8 } from './helpers/engine';
 import { sharedPath } from './helpers/shared';
+import { expectValueIdentity } from './helpers/valueIdentity';
 
 let engine: Engine;
 beforeAll(async () => {
@@ -96,7 +97,10 @@ describe.runIf(cdnow !== null)('customer value on CDNOW (SQL summary, fits, expo
     expect(tiers).toEqual({ high, mid, low: n - high - mid });
     const top = value.groups.value_tier.find((g) => g.group === 'high')!;
     expect(top.valueShare).toBeGreaterThan(0.5);
-    expect(value.totals.total).toBeCloseTo(value.totals.historical + value.totals.predicted, 6);
+    expect(value.totals.total).toBeCloseTo(
+      value.totals.historical + (value.totals.predicted ?? NaN),
+      6,
+    );
     const oneTime = value.groups.behaviour.find((g) => g.group === 'one_time')!;
     expect(oneTime.customers).toBe(n - 946);
     expect(value.facts.repeatRate).toBeCloseTo(946 / n, 6);
@@ -172,7 +176,7 @@ describe.runIf(cdnow !== null)('calibration/holdout on CDNOW (39 + 39 weeks)', (
 });
 
 describe('customer value when the data cannot support a model', () => {
-  it('falls back to the labelled heuristic and says what is missing', async () => {
+  it('predicts nothing on too short a history, and says what is missing', async () => {
     const csv = [
       'customer_id,order_date,amount',
       'a,2024-01-01,100',
@@ -183,25 +187,58 @@ describe('customer value when the data cannot support a model', () => {
     ].join('\n');
     const id = await analysed(csv);
     const value = await engine.value(id, DEFAULT_VALUE_OPTIONS);
-    expect(value.method).toBe('heuristic');
+    expect(value.method).toBe('none');
     expect(value.purchaseModel).toBeNull();
+    // 50 days of data; a's purchases were 31 days apart, so predictions need 4 × 31 = 124 days.
     expect(value.problems).toEqual([
       { reason: 'too_few_customers', have: 4, need: 50 },
       { reason: 'too_few_repeat_customers', have: 1, need: 20 },
-      { reason: 'history_too_short', haveDays: 50, needDays: 60 },
+      { reason: 'history_too_short', haveDays: 50, needDays: 124 },
     ]);
-    // Historical value is always there; P(alive) is not claimed by the heuristic.
     expect(value.totals.historical).toBeCloseTo(320, 6);
+    expect(value.totals.predicted).toBeNull();
+    expect(value.totals.total).toBeCloseTo(320, 6);
     const rows = exportRows(await engine.exportCustomers(id, { scheme: 'rfm11', locale: 'en' }));
     expect(rows.find((r) => r.customer_id === 'a')).toMatchObject({
       clv_historical: '150.0',
+      clv_predicted: '',
+      clv_total: '150.0',
+      expected_purchases: '',
+      expected_avg_spend: '',
       p_alive: '',
     });
+    // Tiers rank lifetime value, which is historical value alone here.
     expect(Object.fromEntries(value.groups.value_tier.map((g) => [g.group, g.customers]))).toEqual({
       high: 1,
       mid: 1,
       low: 2,
     });
+  });
+
+  it('falls back to the labelled heuristic, each customer valued at their own order value', async () => {
+    // Eight months, a few customers: too few for a model, long enough to extrapolate a rate.
+    const csv = [
+      'customer_id,order_date,amount',
+      'a,2024-01-01,100',
+      'a,2024-02-01,50',
+      'b,2024-01-15,80',
+      'c,2024-02-10,30',
+      'd,2024-02-20,60',
+      'e,2024-08-20,10',
+    ].join('\n');
+    const id = await analysed(csv);
+    const value = await engine.value(id, DEFAULT_VALUE_OPTIONS);
+    expect(value.method).toBe('heuristic');
+    expect(value.problems.map((p) => p.reason)).toEqual([
+      'too_few_customers',
+      'too_few_repeat_customers',
+    ]);
+    const rows = exportRows(await engine.exportCustomers(id, { scheme: 'rfm11', locale: 'en' }));
+    // One-time buyers are no longer all given one population value: each spends what they did.
+    const spend = Object.fromEntries(rows.map((r) => [r.customer_id, r.expected_avg_spend]));
+    expect(spend).toEqual({ a: '75.0', b: '80.0', c: '30.0', d: '60.0', e: '10.0' });
+    expectValueIdentity(rows, { ...DEFAULT_VALUE_OPTIONS, margin: value.margin.value });
+    expect(rows.every((r) => r.p_alive === '')).toBe(true);
   });
 
   it('refuses settings out of range, naming them', async () => {
