@@ -17,6 +17,8 @@ export function sessionHost(session: Session): NotebookHost {
         ? analysisKey(c.datasetId, c.asOf, session.scheme, [
             session.valuation.status,
             session.lifecycle.status,
+            // segment_label is in the UI's language
+            session.locale,
           ])
         : null;
     },
@@ -26,14 +28,18 @@ export function sessionHost(session: Session): NotebookHost {
       return session.engine.run(
         'notebook',
         'run',
-        [c.datasetId, session.scheme, sql, maxRows, runId],
+        [c.datasetId, session.scheme, sql, maxRows, runId, session.locale],
         { timeoutMs: RUN_TIMEOUT_MS },
       );
     },
     schema: () => {
       const c = current();
       if (!c) return Promise.resolve([]);
-      return session.engine.run('notebook', 'schema', [c.datasetId, session.scheme]);
+      return session.engine.run('notebook', 'schema', [
+        c.datasetId,
+        session.scheme,
+        session.locale,
+      ]);
     },
     cancel: (runId) =>
       void session.engine

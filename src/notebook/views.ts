@@ -1,6 +1,8 @@
 import { segmentColumn } from '../analysis/reports';
-import type { SegmentScheme } from '../analysis/segments';
-import { tableName } from '../analysis/sql';
+import { segmentKeysOf, type SegmentScheme } from '../analysis/segments';
+import { constantLiteral, tableName } from '../analysis/sql';
+import { SEGMENT_LABELS } from '../i18n/segmentLabels';
+import type { Locale } from '../i18n/locales';
 import { significant, tokenize } from './sqlLexer';
 
 type Prefix = Parameters<typeof tableName>[0];
@@ -40,6 +42,8 @@ export const FRIENDLY_VIEWS: readonly string[] = [...MAIN_VIEWS, ...Object.value
 export interface ViewContext {
   datasetId: number;
   scheme: SegmentScheme;
+  /** The UI's language: `segment_label` names each segment in it. */
+  locale: Locale;
   /** Internal tables of the dataset that exist now (as named by tableName()). */
   present: ReadonlySet<string>;
   /** Whether `value_<id>` / `lcstage_<id>` belong to the analysis on screen (same as-of date). */
@@ -109,20 +113,34 @@ WHERE t.excluded_reason IS NULL AND t.day < p.as_of`);
     staged ? `LEFT JOIN ${tableName('lcstage', id)} s USING (customer_id)` : '',
     clustered ? `LEFT JOIN ${tableName('cluster', id)} c USING (customer_id)` : '',
   ].filter(Boolean);
+  const label = segmentLabelSql(`r.${segmentColumn(ctx.scheme)}`, ctx.scheme, ctx.locale);
   out.push(`CREATE OR REPLACE VIEW customers AS
-SELECT r.customer_id, r.${segmentColumn(ctx.scheme)} AS segment,
+SELECT r.customer_id, r.${segmentColumn(ctx.scheme)} AS segment, ${label} AS segment_label,
   r.first_purchase, r.last_purchase, r.recency_days, r.frequency, r.monetary, r.avg_order_value,
   r.r_score, r.f_score, r.m_score, r.fm_score,
   ${[...valueCols, ...stageCols, clusterCol].join(', ')}
 FROM ${tableName('rfm', id)} r
 ${joins.join('\n')}`);
   out.push(`CREATE OR REPLACE VIEW segments AS
-SELECT segment, count(*) AS customers, count(*) / sum(count(*)) OVER () AS customer_share,
+SELECT segment, any_value(segment_label) AS segment_label, count(*) AS customers,
+  count(*) / sum(count(*)) OVER () AS customer_share,
   sum(monetary) AS revenue, sum(monetary) / sum(sum(monetary)) OVER () AS revenue_share,
   avg(recency_days) AS mean_recency_days, avg(frequency) AS mean_frequency,
   avg(monetary) AS mean_monetary
 FROM customers GROUP BY segment ORDER BY revenue DESC`);
   return out;
+}
+
+/**
+ * The segment's name in the UI's language, as SQL: our own label texts (never user data) as
+ * literals, so a cell can show 冠军客户 where the key is `champions`.
+ */
+function segmentLabelSql(keyExpr: string, scheme: SegmentScheme, locale: Locale): string {
+  const labels = SEGMENT_LABELS[locale];
+  const cases = segmentKeysOf(scheme)
+    .map((key) => `WHEN ${constantLiteral(key)} THEN ${constantLiteral(labels[key])}`)
+    .join(' ');
+  return `CASE ${keyExpr} ${cases} END`;
 }
 
 /** Internal table name → its friendly view, for one dataset. */

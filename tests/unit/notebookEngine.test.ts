@@ -4,6 +4,8 @@ import type { NotebookRunResult } from '../../src/engine/types';
 import { CellResult } from '../../src/notebook/result';
 import type { TestEngine as Engine } from './helpers/engine';
 import { startEngine, utf8, valueAndStages } from './helpers/engine';
+import type { SegmentKey } from '../../src/analysis/segments';
+import { SEGMENT_LABELS } from '../../src/i18n/segmentLabels';
 
 let engine: Engine;
 let id: number;
@@ -91,6 +93,27 @@ describe('notebook SQL on the friendly views', () => {
       10,
     );
     expect(rowsOf(cn8)[0]).toEqual({ same: 30 });
+    // Each segment key comes with its name in the UI's language.
+    engine.beginWork();
+    const labels = rowsOf(
+      await engine.notebookRun(
+        id,
+        'cn8',
+        'SELECT DISTINCT segment, segment_label FROM customers ORDER BY segment',
+        20,
+        0,
+        'zh-CN',
+      ),
+    );
+    expect(labels.length).toBeGreaterThan(0);
+    for (const row of labels)
+      expect(row.segment_label).toBe(SEGMENT_LABELS['zh-CN'][row.segment as SegmentKey]);
+    engine.beginWork();
+    const english = rowsOf(
+      await engine.notebookRun(id, 'rfm11', 'SELECT segment, segment_label FROM segments', 20),
+    );
+    for (const row of english)
+      expect(row.segment_label).toBe(SEGMENT_LABELS.en[row.segment as SegmentKey]);
     engine.beginWork();
     const schema = await engine.notebookSchema(id, 'rfm11');
     expect(schema.slice(0, 3).map((t) => t.name)).toEqual(['orders', 'customers', 'segments']);

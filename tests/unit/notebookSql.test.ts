@@ -85,6 +85,7 @@ describe('friendly views', () => {
   it('points the views at the dataset, NULL columns for steps not run on this analysis', () => {
     const out = viewStatements({
       datasetId: 7,
+      locale: 'en',
       scheme: 'cn8',
       present,
       valued: true,
@@ -106,6 +107,7 @@ describe('friendly views', () => {
   it('drops the main views when nothing is analysed', () => {
     const out = viewStatements({
       datasetId: 7,
+      locale: 'en',
       scheme: 'rfm11',
       present: new Set(['raw_7']),
       valued: false,

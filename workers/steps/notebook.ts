@@ -11,6 +11,7 @@ import {
   type ViewContext,
 } from '../../src/notebook/views';
 import type { SegmentScheme } from '../../src/analysis/segments';
+import type { Locale } from '../../src/i18n/locales';
 import type { Engine } from '../engine';
 import { SeveralStatements, type SqlRunner } from '../sqlRunner';
 
@@ -124,11 +125,17 @@ function runs(engine: Engine) {
   return r;
 }
 
-function contextOf(engine: Engine, datasetId: number, scheme: SegmentScheme): NotebookContext {
+function contextOf(
+  engine: Engine,
+  datasetId: number,
+  scheme: SegmentScheme,
+  locale: Locale,
+): NotebookContext {
   const dataset = engine.analysed(datasetId);
   return {
     datasetId,
     scheme,
+    locale,
     valued: dataset.isCurrent('value'),
     staged: dataset.isCurrent('lifecycle'),
   };
@@ -145,12 +152,18 @@ async function run(
   text: string,
   maxRows: number,
   runId = 0,
+  locale: Locale = 'en',
 ): Promise<NotebookRunResult> {
   const state = runs(engine);
   if (state.cancelled.delete(runId)) throw new EngineError('cancelled');
   state.running = runId;
   try {
-    return await runNotebookSql(engine, contextOf(engine, datasetId, scheme), text, maxRows);
+    return await runNotebookSql(
+      engine,
+      contextOf(engine, datasetId, scheme, locale),
+      text,
+      maxRows,
+    );
   } finally {
     state.running = null;
   }
@@ -166,8 +179,8 @@ export function cancelNotebookRun(engine: Engine, runId: number): void {
 /** The worker's API of this step (workers/api.ts). */
 export const methods = {
   /** The friendly views of the analysis on screen and their columns. */
-  schema: (engine: Engine, datasetId: number, scheme: SegmentScheme) =>
-    notebookSchema(engine.sql, contextOf(engine, datasetId, scheme)),
+  schema: (engine: Engine, datasetId: number, scheme: SegmentScheme, locale: Locale = 'en') =>
+    notebookSchema(engine.sql, contextOf(engine, datasetId, scheme, locale)),
   run,
   /** What the named built-in steps ran last, for "Show SQL" (rewritten for notebook cells). */
   statements: (engine: Engine, datasetId: number, steps: string[]) =>

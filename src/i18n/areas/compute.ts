@@ -19,7 +19,7 @@ export const en = {
     '{model} is not used: its parameter {param} runs towards {towards} — these data do not identify it ({meaning}).',
   'fit.stop.flat':
     '{model} is not used: the fit has no proper maximum, so these data do not identify its parameters.',
-  'fit.stop.failed': '{model} could not be fitted to these data ({message}).',
+  'fit.stop.failed': '{model} could not be fitted to these data.',
   'fit.towards.zero': '0',
   'fit.towards.infinity': 'infinity',
   'fit.meaning.noDropout':
@@ -65,7 +65,7 @@ export const zh: Record<keyof typeof en, string> = {
   'fit.stop.bound':
     '{model} 不予采用：其参数 {param} 趋向 {towards}——这些数据无法识别它（{meaning}）。',
   'fit.stop.flat': '{model} 不予采用：拟合没有真正的最大值，这些数据无法识别其参数。',
-  'fit.stop.failed': '{model} 无法拟合这些数据（{message}）。',
+  'fit.stop.failed': '{model} 无法拟合这些数据。',
   'fit.towards.zero': '0',
   'fit.towards.infinity': '无穷大',
   'fit.meaning.noDropout': '这些数据中的客户几乎不流失，因此无法估计流失率',
