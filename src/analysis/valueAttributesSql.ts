@@ -91,6 +91,16 @@ SELECT channel, cac FROM (VALUES ${values.join(', ')}) AS v(channel, cac)`;
 }
 
 /**
+ * The entered CAC of a customer's channel becomes their acquisition cost, unless the data gave
+ * them one (an acquisition-cost column wins: it is per customer).
+ */
+export function applyChannelCacSql(valueTable: string, cacTable: string): string {
+  return `UPDATE ${valueTable} SET acquisition_cost = c.cac
+FROM ${cacTable} c
+WHERE ${valueTable}.channel = c.channel AND ${valueTable}.acquisition_cost IS NULL`;
+}
+
+/**
  * Per channel (customers without one grouped as NULL): customers, mean historical, predicted and
  * lifetime value per customer, the entered CAC, and lifetime value ÷ CAC.
  */

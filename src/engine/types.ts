@@ -244,7 +244,7 @@ export interface ChannelValue {
   channel: string | null;
   customers: number;
   meanHistorical: number;
-  meanPredicted: number;
+  meanPredicted: number | null;
   meanTotal: number;
   /** Entered for the channel, else the mean of the CAC column over its customers. */
   cac: number | null;

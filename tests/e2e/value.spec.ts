@@ -174,13 +174,28 @@ test('value by channel: channel and referrer found by name, CAC entered, CLV/CAC
   const channels = page.getByTestId('value-channel');
   await expect(channels).toHaveCount(2);
   await expect(page.getByTestId('value-groups-referral_class')).toBeVisible();
+  // Enter applies the CAC: no Recompute button to find.
   await page.getByLabel('Acquisition cost per customer for search').fill('10');
-  await page.getByLabel('Acquisition cost per customer for search').dispatchEvent('change');
-  await page.getByTestId('value-options').locator('summary').click();
-  await page.getByTestId('value-apply').click();
-  // CLV/CAC appears once the value is recomputed with the entered CAC.
+  await page.getByLabel('Acquisition cost per customer for search').press('Enter');
   const search = page.locator('[data-testid=value-channel][data-channel=search]');
   await expect
     .poll(async () => Number((await search.getAttribute('data-ratio')) ?? 0), { timeout: 60_000 })
     .toBeGreaterThan(0);
+  await expect(page.getByTestId('value-status')).toHaveAttribute('data-state', 'ready');
+  // The entered CAC reaches every search customer's acquisition_cost in the export.
+  const download = page.waitForEvent('download');
+  await page.getByTestId('export-customers').click();
+  const text = readFileSync(await (await download).path())
+    .subarray(3)
+    .toString('utf8')
+    .trim();
+  const [header = '', ...lines] = text.split('\n');
+  const names = header.split(',');
+  const [id, cac] = [names.indexOf('customer_id'), names.indexOf('acquisition_cost')];
+  expect(cac).toBeGreaterThanOrEqual(0);
+  for (const line of lines) {
+    const cells = line.split(',');
+    const searchCustomer = Number((cells[id] ?? '').slice(1)) % 2 === 1;
+    expect(Number(cells[cac] || Number.NaN), cells[id]).toBe(searchCustomer ? 10 : Number.NaN);
+  }
 });

@@ -3,6 +3,7 @@ import { clvSummarySql } from '../../src/analysis/clvSummarySql';
 import { giniSql, lorenzCurveSql } from '../../src/analysis/lorenzSql';
 import { tableName } from '../../src/analysis/sql';
 import {
+  applyChannelCacSql,
   cacTableSql,
   channelValueSql,
   customerAttributeSql,
@@ -273,12 +274,13 @@ async function finish(
       cacTableSql(cac, options.cac.length),
       options.cac.flatMap((c) => [c.channel, c.cac]),
     );
+    await sql.run(applyChannelCacSql(value, cac));
     channels = (
       await sql.rows<{
         channel: string | null;
         customers: number;
         mean_historical: number;
-        mean_predicted: number;
+        mean_predicted: number | null;
         mean_total: number;
         cac: number | null;
         clv_to_cac: number | null;
