@@ -79,7 +79,7 @@ async function browserRun(browser, file, rows, warm) {
       .filter((s) => s.ms >= 5)
       .map((s) => ({ ms: Math.round(s.ms), sql: s.sql.replace(/\s+/g, ' ').slice(0, 60) })),
   );
-  const customers = Number(await page.getByTestId('customer-count').textContent());
+  const customers = Number(await page.getByTestId('customer-count').getAttribute('data-count'));
   await page.close();
   return {
     engineStartMs,

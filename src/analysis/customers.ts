@@ -1,7 +1,7 @@
 import { SEGMENT_LABELS } from '../i18n/segmentLabels';
 import type { Locale } from '../i18n/locales';
 import { segmentColumn } from './reports';
-import type { SegmentScheme } from './segments';
+import type { SegmentKey, SegmentScheme } from './segments';
 import { spreadsheetSafeSql } from './csvText';
 import { constantLiteral } from './sql';
 
@@ -92,6 +92,10 @@ export function customersExportSql(
   playbookTable: string | null = null,
   /** `cluster_<id>` (workers/segmentation.ts) when the customers were clustered: adds `cluster`. */
   clusterTable: string | null = null,
+  /** `sel_<id>` (pointsSql.ts): only the customers selected on the map or drilled into. */
+  selectionTable: string | null = null,
+  /** Only this segment's customers (a key of `scheme`, checked by the caller). */
+  onlySegment: SegmentKey | null = null,
 ): string {
   const segment = `r.${segmentColumn(scheme)}`;
   // One row per (kind, key) even if the table held duplicates, so no customer is repeated.
@@ -135,7 +139,13 @@ export function customersExportSql(
     ${segment} AS segment_key${value}${
       stageTable ? ', l.stage AS lifecycle_stage, l.phase AS lifecycle_phase, l.churn_risk' : ''
     }${clusterTable ? ', c.cluster' : ''}${actions}${attributes}
-  FROM ${rfmTable} r ${join}
+  FROM ${rfmTable} r ${join}${
+    selectionTable
+      ? `\n  WHERE r.customer_id IN (SELECT customer_id FROM ${selectionTable})`
+      : onlySegment
+        ? `\n  WHERE ${segment} = ${constantLiteral(onlySegment)}`
+        : ''
+  }
   ORDER BY r.monetary DESC, r.customer_id
 ) TO ${constantLiteral(fileName)} (HEADER, DELIMITER ',', USE_TMP_FILE false)`;
 }

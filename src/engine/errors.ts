@@ -37,7 +37,8 @@ export type EngineErrorCode =
   | 'no_purchases'
   | 'compressed_too_large'
   | 'out_of_memory'
-  | 'url_unreachable';
+  | 'url_unreachable'
+  | 'selection_changed';
 
 export type ErrorDetails = Record<string, string | number | string[] | null>;
 

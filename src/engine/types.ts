@@ -181,6 +181,10 @@ export interface ExportRequest {
   locale: Locale;
   /** The strategy playbook's action per segment, stage and tier, in the export's language. */
   playbook?: PlaybookExportRow[];
+  /** Only the customers of the current selection (see setSelection); else every customer. */
+  selected?: boolean;
+  /** Only the customers of this segment of `scheme` (a drill-down); null = every segment. */
+  segment?: SegmentKey | null;
 }
 
 /** Where the engine is in a long call, for the progress display. */

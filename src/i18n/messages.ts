@@ -222,6 +222,8 @@ const core = {
   'customers.title': 'Customers',
   'customers.all': 'All segments',
   'customers.export': 'Export customers (CSV)',
+  'customers.exportListed': 'Export these {count} customers (CSV)',
+  'customers.exportAll': 'Export all customers',
   'customers.exportMetadata': 'Export metadata (JSON)',
   'customers.exportMetadataHint':
     'What the export was computed from: files, encoding, column mapping, as-of date, returns policy and every data-quality rule with its count.',
@@ -283,6 +285,8 @@ const core = {
   'error.invalid_lifecycle_rules':
     'These lifecycle rules cannot be used: {problems}. Day counts are whole numbers of at least 1, factors above 0, probabilities between 0 and 1.',
   'error.engine_failed': 'The analysis engine failed: {message}',
+  'error.selection_changed':
+    'The selection changed while the file was being written. Export again: the customers selected now will be written.',
   'error.engine_restarted':
     'The analysis engine stopped responding while this ran and was restarted. It is not started again by itself, so nothing loops: press Try again to run it once more.',
   'error.encoding_mismatch':
@@ -724,6 +728,8 @@ const zhCore: Record<keyof typeof core, string> = {
   'customers.title': '客户明细',
   'customers.all': '全部分群',
   'customers.export': '导出客户（CSV）',
+  'customers.exportListed': '导出这 {count} 位客户（CSV）',
+  'customers.exportAll': '导出全部客户',
   'customers.exportMetadata': '导出元数据（JSON）',
   'customers.exportMetadataHint':
     '导出所依据的内容：文件、编码、字段映射、截止日期、退货规则，以及每条数据质量规则及其行数。',
@@ -781,6 +787,7 @@ const zhCore: Record<keyof typeof core, string> = {
   'error.invalid_lifecycle_rules':
     '以下生命周期规则无法使用：{problems}。天数须为不小于 1 的整数，倍数大于 0，概率在 0 与 1 之间。',
   'error.engine_failed': '分析引擎出错：{message}',
+  'error.selection_changed': '写文件时所选客户发生了变化。请重新导出：将写出当前选中的客户。',
   'error.engine_restarted':
     '运行这一步时分析引擎无响应，已重新启动。为避免循环，这一步不会自动重跑：如需再次运行，请点“重试”。',
   'error.encoding_mismatch':

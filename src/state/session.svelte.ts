@@ -549,9 +549,12 @@ export class Session {
    * The customers CSV, at once: with the columns of the steps that have finished. Whatever is
    * still computing is left out and named, never waited for (it may take long, or fail).
    */
-  async exportCustomers(): Promise<void> {
+  async exportCustomers(scope: 'all' | 'listed' = 'all'): Promise<void> {
     const current = this.current;
     if (!current) return;
+    // "listed": the customers the list shows — a map selection, or a segment drilled into.
+    const selected = scope === 'listed' && this.selectionFilter !== null;
+    const segment = scope === 'listed' && !selected ? this.page.segment : null;
     const missing = [
       ...(this.valuation.status === 'computing' ? ['value'] : []),
       ...(this.lifecycle.status === 'computing' ? ['lifecycle'] : []),
@@ -565,11 +568,16 @@ export class Session {
           scheme: this.scheme,
           locale: this.locale,
           playbook: playbook.exportRows(this.scheme, this.locale),
+          selected,
+          segment,
         },
       ]);
+      const which = selected
+        ? `selection-${this.selectionFilter?.count ?? 0}`
+        : (segment ?? undefined);
       download(
         new Blob([bytes as BlobPart], { type: 'text/csv;charset=utf-8' }),
-        this.customersFileName(current),
+        this.customersFileName(current, which),
       );
       this.notice =
         missing.length > 0
@@ -607,8 +615,10 @@ export class Session {
     );
   }
 
-  private customersFileName(current: Loaded & { result: AnalysisResult }): string {
-    return `${fileStem(sourceName(current.source))}-customers-${current.result.asOf}.csv`;
+  /** `orders-customers-2024-03-03.csv`; a part says which: `orders-customers-selection-21-….csv`. */
+  private customersFileName(current: Loaded & { result: AnalysisResult }, part?: string): string {
+    const which = part ? `-${part}` : '';
+    return `${fileStem(sourceName(current.source))}-customers${which}-${current.result.asOf}.csv`;
   }
 
   private async analyse(

@@ -141,7 +141,9 @@ test('a file dropped while the engine is blocked is the one loaded after the res
   });
   await expect(page.getByTestId('lifecycle-status')).toHaveAttribute('data-state', 'computing');
   await chooseFile(page, fixture('orders-en.csv'));
-  await expect(page.getByTestId('customer-count')).toHaveText('6', { timeout: 60_000 });
+  await expect(page.getByTestId('customer-count')).toHaveAttribute('data-count', '6', {
+    timeout: 60_000,
+  });
   await waitReady(page);
   await expect(page.getByTestId('value-status')).toHaveAttribute('data-state', 'ready', {
     timeout: 30_000,

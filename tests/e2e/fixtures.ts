@@ -38,8 +38,9 @@ export async function waitReady(page: Page): Promise<void> {
   });
 }
 
+/** The number of customers analysed, as digits (the screen shows it with a thousands separator). */
 export async function customerCount(page: Page): Promise<string> {
-  return (await page.getByTestId('customer-count').textContent()) ?? '';
+  return (await page.getByTestId('customer-count').getAttribute('data-count')) ?? '';
 }
 
 /** Open the app and load tests/fixtures/orders-en.csv (6 customers) through the file input. */
@@ -47,7 +48,7 @@ export async function openOrdersEn(page: Page, url = './'): Promise<void> {
   await page.goto(url);
   await waitReady(page);
   await chooseFile(page, fixture('orders-en.csv'));
-  await expect(page.getByTestId('customer-count')).toHaveText('6');
+  await expect(page.getByTestId('customer-count')).toHaveAttribute('data-count', '6');
 }
 
 /**

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import type { Page } from '@playwright/test';
 import { customerCount, dropFiles, expect, test, waitReady } from './fixtures';
 
 /**
@@ -59,7 +61,10 @@ test('a log separated by runs of spaces reads as its columns; the delimiter can 
   await page.goto('./?lang=en');
   await waitReady(page);
   await dropFiles(page, [{ name: 'CDNOW_master.txt', bytes: encode(log.text) }]);
-  await expect(page.getByTestId('customer-count')).toHaveText(String(log.customers));
+  await expect(page.getByTestId('customer-count')).toHaveAttribute(
+    'data-count',
+    String(log.customers),
+  );
   await waitReady(page);
   const delimiter = page.getByTestId('delimiter');
   await expect(delimiter).toHaveValue('auto');
@@ -73,4 +78,61 @@ test('a log separated by runs of spaces reads as its columns; the delimiter can 
   await page.getByTestId('apply-mapping').click();
   await waitReady(page);
   expect(await customerCount(page)).toBe(String(log.customers));
+});
+
+/** The customers file a click downloads: its name and its rows (the BOM and header taken off). */
+async function download(page: Page, testId: string) {
+  const event = page.waitForEvent('download');
+  await page.getByTestId(testId).click();
+  const file = await event;
+  const text = readFileSync(await file.path())
+    .subarray(3)
+    .toString('utf8')
+    .trim();
+  return { name: file.suggestedFilename(), rows: text.split('\n').slice(1) };
+}
+
+test('the export follows the selection: these N customers by default, or all', async ({ page }) => {
+  await page.goto('./?sample=retail-zh&lang=en');
+  await waitReady(page);
+  await expect(page.getByTestId('lifecycle-status')).toHaveAttribute('data-state', 'ready', {
+    timeout: 90_000,
+  });
+  const all = Number(await customerCount(page));
+  const canvas = page.getByTestId('value-map-canvas');
+  await canvas.scrollIntoViewIfNeeded();
+  const box = (await canvas.boundingBox())!;
+  await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.3);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.7, box.y + box.height * 0.7, { steps: 10 });
+  await page.mouse.up();
+  const chip = page.getByTestId('selection-chip');
+  await expect(chip).not.toHaveAttribute('data-count', '0');
+  const count = Number(await chip.getAttribute('data-count'));
+  expect(count).toBeGreaterThan(0);
+  expect(count).toBeLessThan(all);
+
+  await expect(page.getByTestId('export-listed')).toHaveText(
+    `Export these ${count.toLocaleString('en')} customers (CSV)`,
+  );
+  const selected = await download(page, 'export-listed');
+  expect(selected.rows).toHaveLength(count);
+  expect(selected.name).toMatch(
+    new RegExp(`-customers-selection-${count}-\\d{4}-\\d{2}-\\d{2}\\.csv$`),
+  );
+  const everyone = await download(page, 'export-customers');
+  expect(everyone.rows).toHaveLength(all);
+  expect(everyone.name).toMatch(/-customers-\d{4}-\d{2}-\d{2}\.csv$/);
+
+  // A segment drilled into from the segment table: its customers, named by the segment's key.
+  await page.getByTestId('segment-table').locator('tbody tr button').first().click();
+  await expect(chip).toHaveCount(0);
+  const listed = Number(
+    ((await page.getByTestId('export-listed').textContent()) ?? '').replace(/\D/g, ''),
+  );
+  expect(listed).toBeGreaterThan(0);
+  expect(listed).toBeLessThan(all);
+  const segment = await download(page, 'export-listed');
+  expect(segment.rows).toHaveLength(listed);
+  expect(segment.name).toMatch(/-customers-[a-z_]+-\d{4}-\d{2}-\d{2}\.csv$/);
 });

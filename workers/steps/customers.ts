@@ -11,8 +11,9 @@ import {
   validExportRows,
 } from '../../src/analysis/playbookSql';
 import { pointsSql, selectionTableSql } from '../../src/analysis/pointsSql';
-import type { SegmentScheme } from '../../src/analysis/segments';
+import { segmentKeysOf, type SegmentScheme } from '../../src/analysis/segments';
 import type { CustomerPageRequest, ExportRequest } from '../../src/engine/types';
+import { EngineError } from '../../src/engine/errors';
 import type { Engine } from '../engine';
 
 /** The column groups of the points: the base, and what each later step adds. */
@@ -90,6 +91,13 @@ async function exportCustomers(
 ): Promise<Uint8Array> {
   const dataset = engine.analysed(datasetId);
   const { sql, db } = engine;
+  const selection = request.selected ? dataset.tableIfCurrent('selection', 'sel') : null;
+  if (request.selected && !selection) throw new EngineError('selection_changed');
+  // A key of the scheme or nothing: it is written into the statement, so only our own keys pass.
+  const segment =
+    request.segment && segmentKeysOf(request.scheme).includes(request.segment)
+      ? request.segment
+      : null;
   // An empty registered buffer keeps the COPY in memory (Node's runtime would write to disk).
   const file = await engine.register(`export_${datasetId}.csv`, new Uint8Array(0));
   const playbook = validExportRows(request.playbook);
@@ -114,6 +122,8 @@ async function exportCustomers(
         dataset.tableIfCurrent('lifecycle', 'lcstage'),
         playbookTable,
         dataset.tableIfCurrent('clusters', 'cluster'),
+        selection,
+        segment,
       ),
     );
     const csv = db.copyFileToBuffer(file);
