@@ -52,9 +52,16 @@ export class SqlRunner {
    * continues a run begun in an earlier call); null: untagged.
    */
   beginStep(step: string | null, continued = false): void {
-    this.step = step;
-    if (step !== null && !(continued && this.steps.has(step))) this.steps.set(step, []);
+    this.step = this.stepLogging ? step : null;
+    if (this.step !== null && !(continued && this.steps.has(this.step)))
+      this.steps.set(this.step, []);
   }
+
+  /**
+   * Off while the background warm-up runs its synthetic data through the steps: those statements
+   * are no analysis's to show (Show SQL would list the warm-up's tables instead of the analyst's).
+   */
+  stepLogging = true;
 
   throwIfCancelled(): void {
     if (this.cancelRequested) throw new EngineError('cancelled');

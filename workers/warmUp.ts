@@ -1,3 +1,4 @@
+import type { Engine } from './engine';
 import type { EngineQueue } from './engineQueue';
 import { DEFAULT_LIFECYCLE_RULES } from '../src/analysis/lifecycleRules';
 import { DEFAULT_VALUE_OPTIONS, type LifecycleOptions } from '../src/engine/types';
@@ -43,6 +44,35 @@ export function syntheticOrders(rows: number): Uint8Array {
  * work: any real request stops it between two steps, and a stopped round is tried again once the
  * engine has been idle a moment (a bounded number of times).
  */
+/** One round: load, analysis, the value step's SQL and the lifecycle on synthetic orders. */
+async function warmUpRound(engine: Engine, queue: EngineQueue): Promise<boolean> {
+  const loaded = await loadCsv(engine, syntheticOrders(WARM_UP_ROWS), 'warm-up.csv');
+  try {
+    if (queue.shouldYield) return false;
+    const id = loaded.datasetId;
+    await analysis.methods.analyse(engine, id, loaded.guess, { asOf: null, scheme: 'rfm11' });
+    if (queue.shouldYield) return false;
+    // The value step's SQL on both sides of the fits (the models run in their own worker).
+    const value = await import('./steps/value');
+    const inputs = await value.methods.inputs(engine, id, DEFAULT_VALUE_OPTIONS);
+    if (queue.shouldYield) return false;
+    const n = inputs.summary.x.length;
+    const made = (v: number) => new Float64Array(n).fill(v);
+    await value.methods.finish(engine, id, inputs.ticket, DEFAULT_VALUE_OPTIONS, {
+      pAlive: made(0.5),
+      expectedPurchases: made(1),
+      expectedSpend: inputs.orderValue,
+      predictedValue: inputs.orderValue,
+    });
+    if (queue.shouldYield) return false;
+    const { methods } = await import('./steps/lifecycle');
+    await methods.lifecycle(engine, id, DEFAULT_LIFECYCLE_OPTIONS, 'rfm11');
+    return true;
+  } finally {
+    engine.drop(loaded.datasetId);
+  }
+}
+
 export async function warmUp(queue: EngineQueue, maxRounds = ROUNDS): Promise<number> {
   let rounds = 0;
   for (let attempt = 0; attempt < ATTEMPTS && rounds < maxRounds; attempt++) {
@@ -50,30 +80,12 @@ export async function warmUp(queue: EngineQueue, maxRounds = ROUNDS): Promise<nu
     if (!(await queue.whenIdle(QUIET_MS, MAX_WAIT_MS))) continue;
     const finished = await queue
       .run(async (engine) => {
-        const loaded = await loadCsv(engine, syntheticOrders(WARM_UP_ROWS), 'warm-up.csv');
+        // The warm-up's statements are no analysis's to show in "Show SQL".
+        engine.sql.stepLogging = false;
         try {
-          if (queue.shouldYield) return false;
-          const id = loaded.datasetId;
-          await analysis.methods.analyse(engine, id, loaded.guess, { asOf: null, scheme: 'rfm11' });
-          if (queue.shouldYield) return false;
-          // The value step's SQL on both sides of the fits (the models run in their own worker).
-          const value = await import('./steps/value');
-          const inputs = await value.methods.inputs(engine, id, DEFAULT_VALUE_OPTIONS);
-          if (queue.shouldYield) return false;
-          const n = inputs.summary.x.length;
-          const made = (v: number) => new Float64Array(n).fill(v);
-          await value.methods.finish(engine, id, inputs.ticket, DEFAULT_VALUE_OPTIONS, {
-            pAlive: made(0.5),
-            expectedPurchases: made(1),
-            expectedSpend: inputs.orderValue,
-            predictedValue: inputs.orderValue,
-          });
-          if (queue.shouldYield) return false;
-          const { methods } = await import('./steps/lifecycle');
-          await methods.lifecycle(engine, id, DEFAULT_LIFECYCLE_OPTIONS, 'rfm11');
-          return true;
+          return await warmUpRound(engine, queue);
         } finally {
-          engine.drop(loaded.datasetId);
+          engine.sql.stepLogging = true;
         }
       }, 'background')
       .catch(() => false);

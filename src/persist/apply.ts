@@ -22,6 +22,7 @@ import {
   valueSettingsOf,
   type AnalysisConfig,
   type ColumnNames,
+  type SavedSegment,
 } from './config';
 
 /** The playbook's edits and where they are kept (so applied edits are kept too). */
@@ -35,6 +36,13 @@ export interface NotebookLike {
   snapshot(): unknown;
   /** `from`: the cells came from a link or a file (marked, never run for the analyst). */
   restore(snapshot: unknown, from?: 'link' | 'file' | null): void;
+}
+
+/** The value map's kept selections, as saved work sees them (src/state/explore.svelte.ts). */
+export interface SegmentsLike {
+  savedSegments(): SavedSegment[];
+  /** Put them back once the customers they name are on screen. */
+  restoreSegments(segments: SavedSegment[]): void;
 }
 
 export function columnNames(loaded: LoadedDataset): ColumnNames {
@@ -51,6 +59,7 @@ export function snapshotConfig(
   session: Session,
   playbook: PlaybookLink | null,
   notebook: NotebookLike | null,
+  segments: SegmentsLike | null = null,
 ): AnalysisConfig {
   const config = defaultConfig(session.locale);
   const current = session.current;
@@ -77,6 +86,7 @@ export function snapshotConfig(
     }
   }
   config.notebook = notebook ? plain(notebook.snapshot() ?? null) : null;
+  config.segments = current && segments ? segments.savedSegments() : [];
   return { ...config, format: CONFIG_FORMAT, version: CONFIG_VERSION };
 }
 
@@ -123,6 +133,7 @@ export function applySettings(
   notebook: NotebookLike | null,
   /** Where the configuration came from: its notebook cells are marked as not the analyst's. */
   from: 'link' | 'file' | null = null,
+  segments: SegmentsLike | null = null,
 ): void {
   session.locale = config.locale;
   session.currency = config.currency;
@@ -142,6 +153,7 @@ export function applySettings(
     }
   }
   if (notebook && config.notebook !== null) notebook.restore(plain(config.notebook), from);
+  if (segments && config.segments.length > 0) segments.restoreSegments(plain(config.segments));
 }
 
 export type ApplyOutcome =
@@ -160,12 +172,13 @@ export async function applyConfig(
   playbook: PlaybookLink | null = null,
   notebook: NotebookLike | null = null,
   from: 'link' | 'file' | null = null,
+  segments: SegmentsLike | null = null,
 ): Promise<ApplyOutcome> {
   const current = session.current;
   const previousPolicy = plain(session.policy);
   const previousScheme = session.scheme;
   const previousLifecycle = plain(session.lifecycleOptions);
-  applySettings(session, config, playbook, notebook, from);
+  applySettings(session, config, playbook, notebook, from, segments);
   if (!current) return { state: 'needs_data' };
 
   const readChanged =

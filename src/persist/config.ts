@@ -63,7 +63,17 @@ export interface AnalysisConfig {
   locale: Locale;
   /** Notebook.snapshot(): plain JSON the notebook checks itself on restore. */
   notebook: unknown;
+  /** Value-map selections kept under a name: the customers by id (positions change with data). */
+  segments: SavedSegment[];
 }
+
+export interface SavedSegment {
+  name: string;
+  customers: string[];
+}
+
+/** Customers over all saved segments at most: more is a list, not a selection to keep here. */
+export const MAX_SAVED_SEGMENT_CUSTOMERS = 200_000;
 
 export type ConfigError = JsonError | VersionError | { code: 'not_config' };
 
@@ -107,6 +117,7 @@ export function defaultConfig(locale: Locale = 'en'): AnalysisConfig {
     currency: null,
     locale,
     notebook: null,
+    segments: [],
   };
 }
 
@@ -330,6 +341,11 @@ export function validateConfig(raw: unknown): ConfigCheck {
     if (isLocale(input.locale)) config.locale = input.locale;
     else problems.push('locale');
   }
+  if ('segments' in input) {
+    const checked = validSegments(input.segments);
+    if (checked) config.segments = checked;
+    else problems.push('segments');
+  }
   if ('notebook' in input && input.notebook !== null) {
     const nb = input.notebook;
     if (isPlainJson(nb) && JSON.stringify(nb).length <= MAX_NOTEBOOK_CHARS)
@@ -337,6 +353,22 @@ export function validateConfig(raw: unknown): ConfigCheck {
     else problems.push('notebook');
   }
   return { ok: true, config, problems };
+}
+
+/** Named lists of customer ids, within the limits; null when anything in them is not. */
+function validSegments(input: unknown): SavedSegment[] | null {
+  if (!Array.isArray(input)) return null;
+  const out: SavedSegment[] = [];
+  let total = 0;
+  for (const s of input) {
+    if (!isRecord(s) || typeof s.name !== 'string' || s.name.length > MAX_NAME) return null;
+    if (!Array.isArray(s.customers)) return null;
+    if (!s.customers.every((c) => typeof c === 'string' && c.length <= MAX_NAME)) return null;
+    total += s.customers.length;
+    if (total > MAX_SAVED_SEGMENT_CUSTOMERS) return null;
+    out.push({ name: s.name, customers: [...(s.customers as string[])] });
+  }
+  return out;
 }
 
 /** Text (a file's content, a stored value) → a checked configuration. */
@@ -480,7 +512,7 @@ export function sameJson(a: unknown, b: unknown): boolean {
 }
 
 /** Settings written whole when they differ (a part of them means nothing on its own). */
-const WHOLE = new Set(['mapping', 'playbook', 'notebook', 'value.tiers']);
+const WHOLE = new Set(['mapping', 'playbook', 'notebook', 'segments', 'value.tiers']);
 
 function diff(value: unknown, base: unknown, path: string): unknown {
   if (!isRecord(value) || !isRecord(base) || WHOLE.has(path)) return value;

@@ -23,8 +23,8 @@ export type SkipReason = 'too_large' | 'no_space' | 'failed';
 /** What the cache holds (kept under the `data` key). */
 export type CacheRecord =
   | { kind: 'sample'; sample: string }
-  | { kind: 'files'; files: CachedFile[]; backend: BackendName }
-  | { kind: 'url'; url: string; files: CachedFile[]; backend: BackendName }
+  | { kind: 'files'; files: CachedFile[]; backend: BackendName; generation?: string }
+  | { kind: 'url'; url: string; files: CachedFile[]; backend: BackendName; generation?: string }
   | { kind: 'skipped'; reason: SkipReason; names: string[]; bytes: number; url: string | null };
 
 export type CacheEntry =
@@ -32,17 +32,22 @@ export type CacheEntry =
   | { kind: 'files'; files: File[] }
   | { kind: 'url'; url: string; files: File[] };
 
-/** Where file bytes go: one small put/get/clear triple per storage. */
+/** Where file bytes go: a few small operations per storage. */
 export interface BlobBackend {
   name: BackendName;
   put(key: string, blob: Blob): Promise<void>;
   get(key: string): Promise<Blob | null>;
-  clear(): Promise<void>;
+  /** Remove every key not in `keep` (all of them when `keep` is empty). */
+  clearExcept(keep: readonly string[]): Promise<void>;
 }
 
 const DIR = 'valuemap-data';
 const RECORD_KEY = 'data';
 const BLOB_PREFIX = 'blob:';
+
+/** Where file `i` of a save lives; records written before generations used `file-<i>`. */
+const blobKey = (generation: string | undefined, i: number) =>
+  generation ? `${generation}-file-${i}` : `file-${i}`;
 
 /** OPFS, when the browser has it (writable streams on the main thread: Chromium, Firefox). */
 export function opfsBackend(): BlobBackend | null {
@@ -68,9 +73,18 @@ export function opfsBackend(): BlobBackend | null {
         return null;
       }
     },
-    async clear() {
+    async clearExcept(keep) {
       try {
-        await (await storage.getDirectory()).removeEntry(DIR, { recursive: true });
+        if (keep.length === 0) {
+          await (await storage.getDirectory()).removeEntry(DIR, { recursive: true });
+          return;
+        }
+        const d = await dir();
+        const names: string[] = [];
+        // keys() is in Chromium and Firefox; TypeScript's DOM types lack it.
+        for await (const name of (d as unknown as { keys(): AsyncIterable<string> }).keys())
+          names.push(name);
+        for (const name of names) if (!keep.includes(name)) await d.removeEntry(name);
       } catch {
         // Nothing there, or OPFS unusable: nothing to clear.
       }
@@ -86,8 +100,10 @@ export function idbBackend(kv: KeyValue): BlobBackend {
       const value = await kv.get<unknown>(BLOB_PREFIX + key);
       return value instanceof Blob ? value : null;
     },
-    async clear() {
-      for (const key of await kv.keys()) if (key.startsWith(BLOB_PREFIX)) await kv.del(key);
+    async clearExcept(keep) {
+      for (const key of await kv.keys())
+        if (key.startsWith(BLOB_PREFIX) && !keep.includes(key.slice(BLOB_PREFIX.length)))
+          await kv.del(key);
     },
   };
 }
@@ -115,11 +131,14 @@ export class DataCache {
     this.limit = options.limit ?? CACHE_LIMIT_BYTES;
   }
 
-  /** Keep `entry` in place of whatever was kept before. */
+  /**
+   * Keep `entry` in place of whatever was kept before. New bytes are written under new keys before
+   * the old ones go: the files being kept may be the very ones read back from the cache.
+   */
   async save(entry: CacheEntry): Promise<CacheResult> {
-    await this.clearBlobs();
     if (entry.kind === 'sample') {
       await this.kv.set(RECORD_KEY, { kind: 'sample', sample: entry.sample });
+      await this.clearBlobs();
       return { state: 'reference' };
     }
     const bytes = entry.files.reduce((n, f) => n + f.size, 0);
@@ -133,17 +152,25 @@ export class DataCache {
         url,
       };
       await this.kv.set(RECORD_KEY, record);
+      await this.clearBlobs();
       return { state: 'skipped', reason, bytes };
     };
     if (bytes > this.limit) return skip('too_large');
     const estimate = await this.options.estimate?.().catch(() => null);
     if (estimate?.quota !== undefined && estimate.quota - (estimate.usage ?? 0) < bytes * 1.1)
       return skip('no_space');
+    const generation = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+    const keys = entry.files.map((_, i) => blobKey(generation, i));
+    const previous = await this.kv.get<CacheRecord>(RECORD_KEY).catch(() => undefined);
+    const previousKeys =
+      previous && (previous.kind === 'files' || previous.kind === 'url')
+        ? previous.files.map((_, i) => blobKey(previous.generation, i))
+        : [];
     for (const backend of this.options.backends) {
       try {
-        for (const [i, file] of entry.files.entries()) await backend.put(`file-${i}`, file);
+        for (const [i, file] of entry.files.entries()) await backend.put(keys[i] as string, file);
       } catch {
-        await backend.clear().catch(() => {});
+        await backend.clearExcept(previousKeys).catch(() => {});
         continue;
       }
       const files = entry.files.map((f) => ({
@@ -154,9 +181,11 @@ export class DataCache {
       }));
       const record: CacheRecord =
         entry.kind === 'url'
-          ? { kind: 'url', url: entry.url, files, backend: backend.name }
-          : { kind: 'files', files, backend: backend.name };
+          ? { kind: 'url', url: entry.url, files, backend: backend.name, generation }
+          : { kind: 'files', files, backend: backend.name, generation };
       await this.kv.set(RECORD_KEY, record);
+      for (const b of this.options.backends)
+        await b.clearExcept(b === backend ? keys : []).catch(() => {});
       return { state: 'cached', backend: backend.name, bytes };
     }
     return skip('failed');
@@ -172,7 +201,7 @@ export class DataCache {
     if (!backend) return { record, entry: null };
     const files: File[] = [];
     for (const [i, meta] of record.files.entries()) {
-      const blob = await backend.get(`file-${i}`).catch(() => null);
+      const blob = await backend.get(blobKey(record.generation, i)).catch(() => null);
       if (!blob || blob.size !== meta.size) return { record, entry: null };
       files.push(
         blob instanceof File && blob.name === meta.name
@@ -192,7 +221,7 @@ export class DataCache {
   }
 
   private async clearBlobs(): Promise<void> {
-    for (const backend of this.options.backends) await backend.clear().catch(() => {});
+    for (const backend of this.options.backends) await backend.clearExcept([]).catch(() => {});
   }
 }
 

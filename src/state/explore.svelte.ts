@@ -10,6 +10,7 @@ import {
 } from '../explore/decodePoints';
 import type { AttributeColouring, CustomerPoints, SelectionMask } from '../explore/points';
 import type { CustomerAttribute } from '../engine/types';
+import type { SavedSegment } from '../persist/config';
 import { errorOf, type Session } from './session.svelte';
 
 /** A selection the analyst kept under a name: a custom segment. */
@@ -34,6 +35,8 @@ export class Explore {
   selection = $state.raw<SelectionMask | null>(null);
   selectionLabel = $state('');
   customSegments = $state.raw<CustomSegment[]>([]);
+  /** Kept selections read back from saved work, until the customers they name are on screen. */
+  private segmentsToRestore: SavedSegment[] | null = null;
   /** An attribute whose groups the value map can colour by and select (segments by attribute). */
   attribute = $state.raw<AttributeColouring | null>(null);
   private request = 0;
@@ -74,6 +77,7 @@ export class Explore {
       this.points = points;
       this.scheme = scheme;
       this.error = null;
+      if (this.segmentsToRestore) this.restoreSegments(this.segmentsToRestore);
     } catch (e) {
       if (mine === this.request) this.error = errorOf(e);
     } finally {
@@ -200,6 +204,43 @@ export class Explore {
 
   removeCustomSegment(segment: CustomSegment): void {
     this.customSegments = this.customSegments.filter((s) => s !== segment);
+  }
+
+  /** The kept selections by customer id, for saved work (positions change with the data). */
+  savedSegments(): SavedSegment[] {
+    const ids = this.points?.ids;
+    if (!ids) return this.segmentsToRestore ?? [];
+    return this.customSegments.map((s) => ({
+      name: s.name,
+      customers: Array.from(s.positions, (k) => ids[k] as string),
+    }));
+  }
+
+  /**
+   * Kept selections from saved work: each keeps the customers of the data on screen that it
+   * names (a customer no longer there is left out). Before the points arrive, they wait.
+   */
+  restoreSegments(segments: SavedSegment[]): void {
+    const points = this.points;
+    if (!points) {
+      this.segmentsToRestore = segments;
+      return;
+    }
+    this.segmentsToRestore = null;
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a lookup built and read here only
+    const position = new Map(points.ids.map((id, k) => [id, k]));
+    const restored = segments.map((s) => ({
+      name: s.name,
+      positions: Int32Array.from(
+        s.customers.flatMap((id) => {
+          const k = position.get(id);
+          return k === undefined ? [] : [k];
+        }),
+      ),
+    }));
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a lookup built and read here only
+    const names = new Set(restored.map((s) => s.name));
+    this.customSegments = [...this.customSegments.filter((s) => !names.has(s.name)), ...restored];
   }
 
   /** A segment drill-down replaced the selection in the customer list: forget the mask. */

@@ -18,15 +18,22 @@ import {
   fitConfig,
   snapshotConfig,
   type NotebookLike,
+  type SegmentsLike,
   type PlaybookLink,
 } from '../persist/apply';
-import { parseConfig, type AnalysisConfig, type ConfigError } from '../persist/config';
+import {
+  parseConfig,
+  type AnalysisConfig,
+  type ConfigError,
+  type SavedSegment,
+} from '../persist/config';
 import {
   browserDataCache,
   type CacheRecord,
   type CacheResult,
   type DataCache,
 } from '../persist/dataCache';
+import { KeptSources } from '../persist/keptSources';
 import {
   FILE_EXTENSION,
   RAW_WARN_BYTES,
@@ -82,11 +89,15 @@ export class Persistence {
   linkCopied = $state(false);
 
   private notebook: NotebookLike | null = null;
+  private segments: SegmentsLike | null = null;
+  /** Saved selections read before the value map was there to take them. */
+  private segmentsWaiting: SavedSegment[] | null = null;
   private readonly playbook: PlaybookLink;
-  /** Sources already kept (or restored from the cache): not written again. */
-  private readonly keptSources = new WeakSet<Source>();
-  /** URLs of restored sources that were fetched: links keep pointing at the public file. */
-  private readonly sourceUrls = new WeakMap<Source, string>();
+  /**
+   * Sources already kept (or restored from the cache): not written again. Also the URLs of
+   * restored sources that were fetched: links keep pointing at the public file.
+   */
+  private readonly keptSources = new KeptSources();
   private saveTimer: ReturnType<typeof setTimeout> | null = null;
   private lastSaved = '';
   private stopEffects: (() => void) | null = null;
@@ -112,6 +123,14 @@ export class Persistence {
     if (waiting?.config.notebook) notebook.restore(waiting.config.notebook, foreign(waiting));
   }
 
+  /** The value map's kept selections take part in saving, files and links from now on. */
+  attachSegments(segments: SegmentsLike): void {
+    this.segments = segments;
+    const waiting = this.segmentsWaiting ?? this.pending?.config.segments ?? null;
+    this.segmentsWaiting = null;
+    if (waiting && waiting.length > 0) segments.restoreSegments(waiting);
+  }
+
   /**
    * Start-up: a link's settings (with its data, or waiting for the file), or else the last visit's
    * settings and data, or else the built-in sample. Autosave starts once this has settled, so the
@@ -129,7 +148,14 @@ export class Persistence {
       if (!checked.ok) this.showError('persist.link.invalid', checked.error);
       else {
         this.arm({ config: checked.config, origin: 'link', names: [] });
-        applySettings(this.session, checked.config, this.playbook, this.notebook, 'link');
+        applySettings(
+          this.session,
+          checked.config,
+          this.playbook,
+          this.notebook,
+          'link',
+          this.segments,
+        );
         this.urlWins(params);
       }
     }
@@ -160,7 +186,8 @@ export class Persistence {
     if (config) {
       this.lastSaved = text as string;
       // The playbook store is newer than the settings (it saves even with no data on screen).
-      applySettings(this.session, config, null, this.notebook);
+      applySettings(this.session, config, null, this.notebook, null, this.segments);
+      if (!this.segments) this.segmentsWaiting = config.segments;
       this.urlWins(params);
       this.arm({ config, origin: 'saved', names: recordNames(record) });
     }
@@ -186,7 +213,7 @@ export class Persistence {
     }
     const source: Source = { kind: 'files', files: entry.files };
     this.keptSources.add(source);
-    if (entry.kind === 'url') this.sourceUrls.set(source, entry.url);
+    if (entry.kind === 'url') this.keptSources.setUrl(source, entry.url);
     const bytes = entry.files.reduce((n, f) => n + f.size, 0);
     this.cache = {
       state: 'cached',
@@ -265,7 +292,9 @@ export class Persistence {
       // Autosave: any setting (or the notebook) that changes is written a moment later.
       $effect(() => {
         if (!this.session.current || this.pending) return;
-        const text = JSON.stringify(snapshotConfig(this.session, this.playbook, this.notebook));
+        const text = JSON.stringify(
+          snapshotConfig(this.session, this.playbook, this.notebook, this.segments),
+        );
         untrack(() => this.scheduleSave(text));
       });
       // The data: kept once per new source on screen (an engine restart reloads the same one).
@@ -307,7 +336,7 @@ export class Persistence {
       if (source.kind === 'sample') {
         this.cache = await this.dataCache.save({ kind: 'sample', sample: source.sample.name });
       } else if (source.kind === 'files') {
-        const url = this.sourceUrls.get(source);
+        const url = this.keptSources.url(source);
         this.cache = await this.dataCache.save(
           url ? { kind: 'url', url, files: source.files } : { kind: 'files', files: source.files },
         );
@@ -339,7 +368,7 @@ export class Persistence {
     // What is on screen stays, but is no longer kept: say so until the next change saves again.
     const current = this.session.current;
     this.lastSaved = current
-      ? JSON.stringify(snapshotConfig(this.session, this.playbook, this.notebook))
+      ? JSON.stringify(snapshotConfig(this.session, this.playbook, this.notebook, this.segments))
       : '';
     if (current) this.keptSources.add(current.source);
     this.cache = null;
@@ -349,13 +378,13 @@ export class Persistence {
   }
 
   config(): AnalysisConfig {
-    return snapshotConfig(this.session, this.playbook, this.notebook);
+    return snapshotConfig(this.session, this.playbook, this.notebook, this.segments);
   }
 
   /** The share link of the view on screen (the data only when it is public: a URL or a sample). */
   async link(): Promise<string> {
     const source = this.session.current?.source;
-    const url = source && (source.kind === 'url' ? source.url : this.sourceUrls.get(source));
+    const url = source && this.keptSources.url(source);
     const data = url ? { url } : source?.kind === 'sample' ? { sample: source.sample.name } : null;
     const { shareLink } = await import('../persist/link');
     return shareLink(location.href, this.config(), data);
@@ -403,7 +432,7 @@ export class Persistence {
             source.kind === 'files'
               ? source.files.map((f) => f.name)
               : [source.kind === 'sample' ? source.sample.file : source.url],
-          url: source.kind === 'url' ? source.url : (this.sourceUrls.get(source) ?? null),
+          url: this.keptSources.url(source) ?? null,
           sample: source.kind === 'sample' ? source.sample.name : null,
         }
       : null;
@@ -469,7 +498,7 @@ export class Persistence {
     this.message = null;
     if (checked.file.data) {
       this.arm({ config, origin: 'file', names });
-      applySettings(this.session, config, this.playbook, this.notebook, 'file');
+      applySettings(this.session, config, this.playbook, this.notebook, 'file', this.segments);
       await this.session.load({ kind: 'files', files: rawFiles(checked.file.data) }, null, {
         ...config.read,
       });
@@ -481,7 +510,14 @@ export class Persistence {
       await this.session.openSample(sample);
       return;
     }
-    const outcome = await applyConfig(this.session, config, this.playbook, this.notebook, 'file');
+    const outcome = await applyConfig(
+      this.session,
+      config,
+      this.playbook,
+      this.notebook,
+      'file',
+      this.segments,
+    );
     if (outcome.state === 'needs_data') {
       this.arm({ config, origin: 'file', names });
       this.waitForFile();

@@ -270,3 +270,80 @@ test('a link without data asks for the file, then applies its settings to it', a
   await expect.poll(() => settings(other)).toEqual(CHANGED);
   await fresh.close();
 });
+
+test('ten reloads in a row keep the file, the settings, the cells, a kept selection and the playbook', async ({
+  page,
+}) => {
+  test.setTimeout(300_000);
+  // 300 customers over two years: enough for the value map to have something to brush.
+  const rows = ['customer_id,order_date,amount'];
+  for (let c = 0; c < 300; c++)
+    for (let k = 0; k <= c % 5; k++) {
+      const day = new Date(Date.UTC(2023, 0, 1 + ((c * 13 + k * 71) % 700)));
+      rows.push(`K${c},${day.toISOString().slice(0, 10)},${10 + ((c * 7 + k) % 90)}.5`);
+    }
+  await page.goto('./?lang=en');
+  await waitReady(page);
+  await page.getByTestId('file-input').setInputFiles({
+    name: 'kept.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from(rows.join('\n')),
+  });
+  await expect(page.getByTestId('customer-count')).toHaveAttribute('data-count', '300');
+  await waitReady(page);
+  await page.getByTestId('scheme').selectOption('cn8');
+  await waitReady(page);
+  await expect(page.getByTestId('lifecycle-status')).toHaveAttribute('data-state', 'ready', {
+    timeout: 60_000,
+  });
+
+  // A notebook cell, a playbook edit and a selection kept under a name.
+  await page.getByTestId('add-sql').click();
+  const editor = page.getByTestId('cell-sql').last().getByTestId('sql-input');
+  await editor.click();
+  await page.keyboard.type('SELECT count(*) AS kept FROM customers');
+  await page.keyboard.press('Escape');
+  const entry = page.locator('[data-testid=playbook-entry]').first();
+  const key = await entry.getAttribute('data-key');
+  await entry.locator('[data-field=owner]').fill('Retention team');
+  const canvas = page.getByTestId('value-map-canvas');
+  await canvas.scrollIntoViewIfNeeded();
+  const box = (await canvas.boundingBox())!;
+  await page.mouse.move(box.x + box.width * 0.2, box.y + box.height * 0.2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.8, box.y + box.height * 0.8, { steps: 10 });
+  await page.mouse.up();
+  const chip = page.getByTestId('selection-chip');
+  await expect(chip).not.toHaveAttribute('data-count', '0');
+  const count = await chip.getAttribute('data-count');
+  await page.getByTestId('custom-segment-name').fill('Kept buyers');
+  await page.getByTestId('custom-segment-save').click();
+  await saved(page);
+
+  for (let reload = 1; reload <= 10; reload++) {
+    await page.reload();
+    await waitReady(page);
+    await expect(page.getByTestId('customer-count'), `reload ${reload}`).toHaveAttribute(
+      'data-count',
+      '300',
+    );
+    expect(await page.evaluate(() => window.valuemap!.session.current?.loaded.fileName)).toBe(
+      'kept.csv',
+    );
+    await expect(page.getByTestId('scheme')).toHaveValue('cn8');
+    await expect(page.getByTestId('cell-sql').last().getByTestId('sql-input')).toContainText(
+      'SELECT count(*) AS kept FROM customers',
+    );
+    await expect(
+      page.locator(`[data-testid=playbook-entry][data-key="${key}"] [data-field=owner]`),
+    ).toHaveValue('Retention team');
+    const kept = page.getByTestId('custom-segments').getByRole('button', { name: /^Kept buyers/ });
+    await expect(kept).toBeVisible({ timeout: 60_000 });
+    await expect(page.getByTestId('cache-status')).toHaveAttribute('data-state', 'cached');
+  }
+  await page
+    .getByTestId('custom-segments')
+    .getByRole('button', { name: /^Kept buyers/ })
+    .click();
+  await expect(chip).toHaveAttribute('data-count', count!);
+});

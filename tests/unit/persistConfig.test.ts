@@ -158,6 +158,23 @@ describe('configuration snapshots', () => {
     );
   });
 
+  it('keeps saved selections by customer id, and refuses malformed ones whole', () => {
+    const base = { format: 'valuemap-config', version: 1 };
+    const segments = [{ name: 'Mid-value buyers', customers: ['C001', '客户7', '*******528'] }];
+    const kept = validateConfig({ ...base, segments });
+    expect(kept.ok && kept.config.segments).toEqual(segments);
+    for (const bad of [
+      'x',
+      [{ name: 1, customers: [] }],
+      [{ name: 'a', customers: [1] }],
+      [{ name: 'a', customers: Array.from({ length: 200_001 }, (_, i) => String(i)) }],
+    ]) {
+      const checked = validateConfig({ ...base, segments: bad });
+      expect(checked.ok && checked.config.segments).toEqual([]);
+      expect(checked.ok && checked.problems).toEqual(['segments']);
+    }
+  });
+
   it('keeps a chosen delimiter and refuses an unknown one', () => {
     const base = { format: 'valuemap-config', version: 1 };
     const spaces = validateConfig({

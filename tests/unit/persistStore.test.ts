@@ -33,7 +33,7 @@ function brokenOpfs(): BlobBackend & { cleared: number } {
     cleared: 0,
     put: () => Promise.reject(new TypeError('createWritable is not a function')),
     get: () => Promise.resolve(null),
-    clear() {
+    clearExcept() {
       this.cleared++;
       return Promise.resolve();
     },
@@ -121,9 +121,31 @@ describe('the data cache', () => {
     const kv = freshStore();
     const cache = new DataCache(kv, { backends: [idbBackend(kv)] });
     await cache.save({ kind: 'files', files: [file('a.csv', 'abcdef')] });
-    await kv.set('blob:file-0', new Blob(['abc']));
+    const [key] = (await kv.keys()).filter((k) => k.startsWith('blob:'));
+    await kv.set(key!, new Blob(['abc']));
     expect((await cache.load()).entry).toBeNull();
   });
+
+  it('keeps the files read back from it when they are kept again, reload after reload', async () => {
+    const kv = freshStore();
+    const original = file('orders.csv', 'id,amount\n1,10\n');
+    await new DataCache(kv, { backends: [idbBackend(kv)] }).save({
+      kind: 'files',
+      files: [original],
+    });
+    for (let reload = 0; reload < 10; reload++) {
+      // Each page reads the files back and, as the app may, keeps what it loaded.
+      const cache = new DataCache(kv, { backends: [idbBackend(kv)] });
+      const { entry } = await cache.load();
+      expect(entry?.kind, `reload ${reload}`).toBe('files');
+      const files = entry && entry.kind === 'files' ? entry.files : [];
+      expect(await files[0]!.text()).toBe('id,amount\n1,10\n');
+      expect((await cache.save({ kind: 'files', files })).state).toBe('cached');
+      // Only the newest copy is left behind.
+      expect((await kv.keys()).filter((k) => k.startsWith('blob:'))).toHaveLength(1);
+    }
+  });
+
 });
 
 describe('the playbook in IndexedDB', () => {
