@@ -61,3 +61,25 @@ export async function provisionChromium() {
   if (!path) throw new Error('No Chromium found and none could be installed; set CHROMIUM_PATH.');
   return { path, installed: "Playwright's Chromium (npx playwright install chromium)" };
 }
+
+/** Whether fontconfig knows a font with Chinese glyphs. */
+function hasCjkFont() {
+  try {
+    return execFileSync('fc-list', [':lang=zh', 'family'], { encoding: 'utf8' }).trim() !== '';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Chinese text must render for the screenshots the visual tests compare (tests/e2e/visual.spec.ts):
+ * Debian's fonts-noto-cjk, installed with apt-get where we may. Returns what it did, or why not.
+ */
+export function provisionCjkFont() {
+  if (hasCjkFont()) return 'present';
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (!isRoot || !existsSync('/usr/bin/apt-get')) return 'missing (not root, or no apt-get)';
+  run('apt-get', ['update', '-qq']);
+  run('apt-get', ['install', '-y', '-qq', 'fonts-noto-cjk']);
+  return hasCjkFont() ? "installed Debian's fonts-noto-cjk" : 'missing after apt-get';
+}

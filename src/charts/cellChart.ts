@@ -10,7 +10,7 @@ import {
   symbolWye,
 } from 'd3-shape';
 import { categoricalColour } from './palettes';
-import { drawAxes, linePath, plotFrame, prepareSvg, type Tick } from './plot';
+import { drawAxes, linePath, plotFrame, prepareSvg, textWidth, type Tick } from './plot';
 
 /**
  * A notebook chart cell: points, lines or bars of one result's columns, optionally split by a
@@ -91,10 +91,9 @@ export function drawCellChart(
       .range([frame.left, frame.right])
       .padding(0.2);
     xPos = (v) => (band(String(v)) ?? Number.NaN) + band.bandwidth() / 2;
-    xTicks = labelledBands(band.domain(), 12).map((v) => ({
-      at: xPos(v),
-      label: options.formatX(v),
-    }));
+    xTicks = categoryTicks(band.domain(), xPos, frame.right - frame.left, (v) =>
+      options.formatX(v),
+    );
   } else {
     const xs = points.map((p) => p.x as number);
     const [x0, x1] = extent(xs);
@@ -177,10 +176,12 @@ function drawBars(
     .domain(groups.map((_, g) => g))
     .range([0, outer.bandwidth()])
     .padding(0.05);
-  const xTicks = labelledBands(categories, 14).map((c) => ({
-    at: (outer(c) ?? 0) + outer.bandwidth() / 2,
-    label: options.formatX(c),
-  }));
+  const xTicks = categoryTicks(
+    categories,
+    (c) => (outer(c) ?? 0) + outer.bandwidth() / 2,
+    frame.right - frame.left,
+    (c) => options.formatX(c),
+  );
   const yTicks = y.ticks(6).map((v) => ({ at: y(v), label: options.formatY(v) }));
   drawAxes(svg, frame, xTicks, yTicks, options.labels);
   svg
@@ -309,7 +310,32 @@ function unique(values: readonly string[]): string[] {
 }
 
 /** Every band when few, else every k-th, so tick labels do not overlap. */
-function labelledBands(domain: readonly string[], most: number): string[] {
-  const step = Math.max(1, Math.ceil(domain.length / most));
-  return domain.filter((_, i) => i % step === 0);
+/** Longest label on a category axis, in characters; longer ones end in "…". */
+const MAX_LABEL_CHARS = 12;
+
+/**
+ * Category ticks that do not collide: every k-th band, k chosen so that the widest label shown
+ * fits in k bands (12 px type: about 7 px a Latin character, 12 px a Chinese one), labels cut to
+ * MAX_LABEL_CHARS.
+ */
+export function categoryTicks(
+  domain: readonly string[],
+  at: (value: string) => number,
+  plotWidth: number,
+  format: (value: string) => string,
+): Tick[] {
+  const labels = domain.map((v) => shorten(format(v)));
+  const widest = Math.max(0, ...labels.map(textWidth)) + 8;
+  const band = plotWidth / Math.max(1, domain.length);
+  const step = Math.max(1, Math.ceil(widest / Math.max(1, band)));
+  return domain.flatMap((v, i) =>
+    i % step === 0 ? [{ at: at(v), label: labels[i] as string }] : [],
+  );
+}
+
+function shorten(label: string): string {
+  const chars = [...label];
+  return chars.length > MAX_LABEL_CHARS
+    ? `${chars.slice(0, MAX_LABEL_CHARS - 1).join('')}…`
+    : label;
 }

@@ -152,12 +152,33 @@ export function drawCohortHeatmap(
     .attr('data-row', (c) => c.row)
     .attr('data-k', (c) => c.k)
     .attr('data-value', (c) => c.value);
+  const fontSize = cellWidth < 40 ? 9 : 11;
+  // Every cell names its value for a pointer or a screen reader; the printed label only when it fits.
+  cell.append('title').text((c) => options.formatValue(c.value));
   cell
     .append('text')
     .attr('x', (c) => c.x + c.width / 2)
     .attr('y', (c) => c.y + c.height / 2 + 4)
     .attr('text-anchor', 'middle')
-    .attr('font-size', cellWidth < 40 ? 9 : 11)
+    .attr('font-size', fontSize)
     .attr('fill', (c) => (c.dark ? '#ffffff' : '#111827'))
-    .text((c) => options.formatValue(c.value));
+    .text((c) => cellLabel(c.value, c.width, fontSize, options.formatValue));
+}
+
+/**
+ * The label a cell has room for: the formatted value, else the whole percent (11% for 10.6%), else
+ * nothing (cohorts many periods long make cells narrower than "100%"); the <title> keeps it.
+ */
+export function cellLabel(
+  value: number,
+  width: number,
+  fontSize: number,
+  format: (v: number) => string,
+): string {
+  // About 0.6 em per digit or sign in the chart's sans-serif at these sizes.
+  const fits = (text: string) => text.length * fontSize * 0.6 <= width - 2;
+  const full = format(value);
+  if (fits(full)) return full;
+  const whole = `${Math.round(value * 100)}%`;
+  return fits(whole) ? whole : '';
 }

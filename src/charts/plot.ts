@@ -226,3 +226,10 @@ export function drawMarker(layer: Group, style: SeriesStyle, cx: number, cy: num
         .attr('stroke', style.colour)
         .attr('stroke-width', 2);
 }
+
+/** Rough width of a 12px label: CJK characters are about twice as wide as Latin ones. */
+export function textWidth(text: string): number {
+  let w = 0;
+  for (const ch of text) w += /[\u2E80-\uFFEF]/.test(ch) ? 12 : 7;
+  return w;
+}

@@ -77,6 +77,11 @@ export function stageAreaLayout(data: StageAreaData, options: StageAreaOptions):
     .range([frame.left, frame.right]);
   const top = Math.max(1, ...stacked.flatMap((layer) => layer.map((p) => p[1])));
   const y = scaleLinear().domain([0, top]).nice().range([frame.bottom, frame.top]);
+  // One period has no width to spread an area over: it is drawn as one stacked bar.
+  const single = n === 1;
+  const barLeft = frame.left + (frame.right - frame.left) * 0.35;
+  const barRight = frame.right - (frame.right - frame.left) * 0.35;
+  const bar = (p: [number, number]) => `M${barLeft},${y(p[0])}H${barRight}V${y(p[1])}H${barLeft}Z`;
   const shape = area<[number, number]>()
     .x((_, i) => x(data.periods[i] as Date))
     .y0((p) => y(p[0]))
@@ -89,7 +94,12 @@ export function stageAreaLayout(data: StageAreaData, options: StageAreaOptions):
       key: series.key,
       label: series.label,
       colour: STAGE_COLOURS[series.key] ?? '#8C8C8C',
-      path: n > 0 ? (shape(layer.map((p) => [p[0], p[1]])) ?? '') : '',
+      path:
+        n === 0
+          ? ''
+          : single
+            ? bar([layer[0]?.[0] ?? 0, layer[0]?.[1] ?? 0])
+            : (shape(layer.map((p) => [p[0], p[1]])) ?? ''),
       labelAt:
         last && thick >= MIN_LABEL_HEIGHT
           ? { x: frame.right + 6, y: (y(last[0]) + y(last[1])) / 2 + 4 }
@@ -99,9 +109,11 @@ export function stageAreaLayout(data: StageAreaData, options: StageAreaOptions):
   return {
     frame,
     bands,
-    xTicks: x
-      .ticks(Math.max(2, Math.floor((frame.right - frame.left) / 110)))
-      .map((d) => ({ at: x(d), label: options.formatDate(d) })),
+    xTicks: single
+      ? [{ at: (barLeft + barRight) / 2, label: options.formatDate(data.periods[0] as Date) }]
+      : x
+          .ticks(Math.max(2, Math.floor((frame.right - frame.left) / 110)))
+          .map((d) => ({ at: x(d), label: options.formatDate(d) })),
     yTicks: y.ticks(5).map((v) => ({ at: y(v), label: options.formatNumber(v) })),
   };
 }

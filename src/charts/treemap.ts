@@ -1,7 +1,8 @@
 import { hierarchy, treemap, treemapSquarify } from 'd3-hierarchy';
 import { select } from 'd3-selection';
 import { categoricalColour } from './palettes';
-import { prepareSvg, type PlotFrame } from './plot';
+import { prepareSvg, textWidth, type PlotFrame } from './plot';
+
 
 /**
  * Segments as a treemap: each tile's area is the segment's customers or revenue, labelled with its
@@ -94,13 +95,6 @@ export function treemapLayout(
     };
   });
   return { frame, rects };
-}
-
-/** Rough width of a 12px label: CJK characters are about twice as wide as Latin ones. */
-export function textWidth(text: string): number {
-  let w = 0;
-  for (const ch of text) w += /[\u2E80-\uFFEF]/.test(ch) ? 12 : 7;
-  return w;
 }
 
 /** Dark text on the light Okabe–Ito colours, white on the dark ones. */

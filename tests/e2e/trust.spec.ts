@@ -136,3 +136,33 @@ test('the export follows the selection: these N customers by default, or all', a
   expect(segment.rows).toHaveLength(listed);
   expect(segment.name).toMatch(/-customers-[a-z_]+-\d{4}-\d{2}-\d{2}\.csv$/);
 });
+
+test('Escape clears a brush made with the mouse; a cut-off table fades at its edge', async ({
+  page,
+}) => {
+  await page.goto('./?sample=retail-zh&lang=zh-CN');
+  await waitReady(page);
+  await expect(page.getByTestId('lifecycle-status')).toHaveAttribute('data-state', 'ready', {
+    timeout: 90_000,
+  });
+  const canvas = page.getByTestId('value-map-canvas');
+  await canvas.scrollIntoViewIfNeeded();
+  const box = (await canvas.boundingBox())!;
+  await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.3);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.7, box.y + box.height * 0.7, { steps: 10 });
+  await page.mouse.up();
+  const chip = page.getByTestId('selection-chip');
+  await expect(chip).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(chip).toHaveCount(0);
+  await expect(page.getByTestId('export-listed')).toHaveCount(0);
+
+  // The segment table is wider than its column at 1280 px: it scrolls, and says so by a fade.
+  await page.setViewportSize({ width: 1280, height: 900 });
+  const scroller = page.getByTestId('segment-table').locator('..');
+  await expect(scroller).toHaveAttribute('data-more-right', '');
+  await scroller.evaluate((el) => el.scrollTo({ left: el.scrollWidth }));
+  await expect(scroller).not.toHaveAttribute('data-more-right', '');
+  await expect(scroller).toHaveAttribute('data-more-left', '');
+});

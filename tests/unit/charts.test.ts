@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cohortHeatmapLayout } from '../../src/charts/cohortHeatmap';
+import { cellLabel, cohortHeatmapLayout } from '../../src/charts/cohortHeatmap';
 import { lorenzLayout } from '../../src/charts/lorenzCurve';
 import { stageAreaLayout } from '../../src/charts/stageArea';
 import { stageSankeyLayout } from '../../src/charts/stageSankey';
@@ -30,6 +30,26 @@ describe('chart geometry', () => {
     expect(layout.bands.map((b) => b.labelAt !== null)).toEqual([false, true, false]);
   });
 
+  it('draws a single period as one stacked bar with its date, not an empty area', () => {
+    const layout = stageAreaLayout(
+      {
+        periods: [new Date('2024-06-30')],
+        series: [
+          { key: 'new', label: 'New', values: [30] },
+          { key: 'active', label: 'Active', values: [70] },
+        ],
+      },
+      format,
+    );
+    const widths = layout.bands.map((b) => {
+      const xs = [...b.path.matchAll(/[MH](-?[\d.]+)/g)].map((m) => Number(m[1]));
+      return Math.max(...xs) - Math.min(...xs);
+    });
+    expect(widths.every((w) => w > 100)).toBe(true);
+    expect(layout.xTicks.map((t) => t.label)).toEqual(['2024-06']);
+    expect(layout.bands.map((b) => b.labelAt !== null)).toEqual([true, true]);
+  });
+
   it('sizes Sankey nodes by customers on each side and keeps the stage order', () => {
     const layout = stageSankeyLayout(
       [
@@ -48,6 +68,18 @@ describe('chart geometry', () => {
     expect(node('from:none').y0).toBeLessThan(node('from:new').y0);
     expect(node('to:new').y0).toBeLessThan(node('to:active').y0);
     expect(layout.bands).toHaveLength(3);
+  });
+
+  it('prints a cohort cell’s share only as wide as the cell allows, never overlapping', () => {
+    const percent = (v: number) => `${(v * 100).toFixed(1)}%`;
+    expect(cellLabel(0.105, 60, 11, percent)).toBe('10.5%');
+    // 29 px wide at 9 px: "10.5%" needs 27 px of glyphs plus room, "11%" fits.
+    expect(cellLabel(0.106, 28, 9, percent)).toBe('11%');
+    expect(cellLabel(1, 20, 9, percent)).toBe('');
+    for (let width = 10; width < 80; width += 3) {
+      const label = cellLabel(0.1234, width, 9, percent);
+      expect(label.length * 9 * 0.6).toBeLessThanOrEqual(width - 2);
+    }
   });
 
   it('lays the cohort triangle out cell by cell, leaving the future empty', () => {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { histogramLayout } from '../../src/charts/histogram';
 import { sequential } from '../../src/charts/palettes';
 import { rfmHeatmapLayout, type RfmHeatmapCell } from '../../src/charts/rfmHeatmap';
-import { textWidth, treemapLayout, type TreemapTile } from '../../src/charts/treemap';
+import { textWidth } from '../../src/charts/plot';
+import { treemapLayout, type TreemapTile } from '../../src/charts/treemap';
 
 const tile = (
   index: number,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { chartPoints } from '../../src/charts/cellChart';
+import { categoryTicks, chartPoints } from '../../src/charts/cellChart';
+import { textWidth } from '../../src/charts/plot';
 
 describe('chart cell data', () => {
   it('keeps rows with an x and a numeric y, and counts the others', () => {
@@ -43,5 +44,26 @@ describe('chart cell data', () => {
     expect(out.groups).toEqual(['c', 'b', 'a', 'd', 'e', 'f', 'Other']);
     expect(out.points.filter((p) => p.group === 6).length).toBe(3); // g, h and the empty one
     expect(out.points[3]).toEqual({ x: 3, y: 1, group: 0 });
+  });
+
+  it('labels categories so that no two labels collide, long ones cut short', () => {
+    const segments = ['冠军客户', '忠诚客户', '潜力忠诚客户', '有流失风险客户', '不能失去的客户'];
+    for (const [count, width] of [
+      [11, 600],
+      [30, 600],
+      [200, 900],
+      [5, 300],
+    ] as const) {
+      const domain = Array.from({ length: count }, (_, i) => `${segments[i % 5]}${i}`);
+      const band = width / count;
+      const ticks = categoryTicks(domain, (v) => (domain.indexOf(v) + 0.5) * band, width, String);
+      expect(ticks.length).toBeGreaterThan(0);
+      for (let i = 1; i < ticks.length; i++) {
+        const [a, b] = [ticks[i - 1]!, ticks[i]!];
+        expect(b.at - a.at).toBeGreaterThanOrEqual((textWidth(a.label) + textWidth(b.label)) / 2);
+      }
+    }
+    const long = categoryTicks(['a very long category name indeed'], () => 10, 600, String);
+    expect(long[0]?.label).toBe('a very long…');
   });
 });

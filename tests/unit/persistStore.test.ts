@@ -145,7 +145,6 @@ describe('the data cache', () => {
       expect((await kv.keys()).filter((k) => k.startsWith('blob:'))).toHaveLength(1);
     }
   });
-
 });
 
 describe('the playbook in IndexedDB', () => {
