@@ -35,7 +35,8 @@ export class Computation<T> {
   ms = $state<number | null>(null);
   /** The analysis the status and result belong to. */
   key = $state.raw<AnalysisKey | null>(null);
-  private controller: AbortController | null = null;
+  // State, so that Cancel disappears the moment the work ends (`running` reads it).
+  private controller = $state.raw<AbortController | null>(null);
 
   get datasetId(): number | null {
     return this.key?.datasetId ?? null;

@@ -13,6 +13,8 @@ test('customer value: models fitted in the worker, tiers, settings and the expor
   await waitReady(page);
   const status = page.getByTestId('value-status');
   await expect(status).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
+  // Finished work offers nothing to cancel.
+  await expect(page.getByTestId('value-cancel')).toHaveCount(0);
   await expect(page.getByTestId('value-method')).toHaveAttribute('data-method', 'model');
   // Both purchase models are fitted and compared; exactly one is used.
   await expect(page.getByTestId('model-fit-bgnbd')).toBeVisible();
