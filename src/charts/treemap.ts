@@ -3,7 +3,6 @@ import { select } from 'd3-selection';
 import { categoricalColour } from './palettes';
 import { prepareSvg, textWidth, type PlotFrame } from './plot';
 
-
 /**
  * Segments as a treemap: each tile's area is the segment's customers or revenue, labelled with its
  * name and share. With a selection, a hatched band rises from each tile's floor to the selected
