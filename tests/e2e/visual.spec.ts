@@ -58,6 +58,7 @@ for (const lang of ['en', 'zh-CN'] as const) {
   });
 
   test(`the value map and segment slides look as they did (${lang})`, async ({ page }) => {
+    test.setTimeout(300_000);
     for (const [width, height] of [
       [1920, 1080],
       [1280, 720],
@@ -69,6 +70,11 @@ for (const lang of ['en', 'zh-CN'] as const) {
         await expect(page.getByTestId('slide')).toHaveAttribute('data-slide', slide, {
           timeout: 90_000,
         });
+        // The map changes axes once values arrive: picture it when every step has finished.
+        for (const step of ['value-status', 'lifecycle-status'])
+          await expect(page.getByTestId(step)).toHaveAttribute('data-state', 'ready', {
+            timeout: 90_000,
+          });
         await expect(page.getByTestId('slide').locator('.chart svg').first()).toBeVisible();
         await expect(page.getByTestId('presentation')).toHaveScreenshot(
           `slide-${slide}-${width}-${lang}.png`,
