@@ -294,7 +294,8 @@ export class Session {
   ): Promise<void> {
     const op = this.begin();
     const started = performance.now();
-    this.loading = { source, replay, readOptions };
+    const loading = { source, replay, readOptions };
+    this.loading = loading;
     try {
       const files = await this.sourceFiles(source, op.signal);
       if (!this.engineInfo) {
@@ -351,7 +352,9 @@ export class Session {
     } catch (e) {
       this.fail(e, op);
     } finally {
-      if (this.operation === null || this.operation === op) this.loading = null;
+      // This load's own record only: another operation may have begun while this one drew its
+      // first page, and a stale record would make a restart reload this file with old settings.
+      if (this.loading === loading) this.loading = null;
     }
   }
 
