@@ -208,7 +208,13 @@ export function createTreemap(
   return {
     update(data: readonly TreemapTile[], next: Partial<TreemapOptions> = {}) {
       current = { ...current, ...next };
+      // A redraw replaces the tiles: a keyboard user's focus stays on the same segment's tile.
+      const focused = svgElement.querySelector('g.tile:focus')?.getAttribute('data-segment');
       draw(data, current);
+      if (focused != null)
+        (
+          svgElement.querySelector(`g.tile[data-segment="${focused}"]`) as SVGGElement | null
+        )?.focus();
     },
     destroy() {
       select(svgElement).selectAll('*').remove();
