@@ -314,8 +314,11 @@ test('ten reloads in a row keep the file, the settings, the cells, a kept select
   await page.mouse.move(box.x + box.width * 0.8, box.y + box.height * 0.8, { steps: 10 });
   await page.mouse.up();
   const chip = page.getByTestId('selection-chip');
-  await expect(chip).not.toHaveAttribute('data-count', '0');
-  const count = await chip.getAttribute('data-count');
+  // The brush reports as it grows: wait until the list holds the map's final selection.
+  const onMap = page.getByTestId('value-map-selected');
+  await expect(onMap).not.toHaveAttribute('data-count', '0');
+  const count = await onMap.getAttribute('data-count');
+  await expect(chip).toHaveAttribute('data-count', count!);
   await page.getByTestId('custom-segment-name').fill('Kept buyers');
   await page.getByTestId('custom-segment-save').click();
   await saved(page);

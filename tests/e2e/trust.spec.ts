@@ -107,8 +107,11 @@ test('the export follows the selection: these N customers by default, or all', a
   await page.mouse.move(box.x + box.width * 0.7, box.y + box.height * 0.7, { steps: 10 });
   await page.mouse.up();
   const chip = page.getByTestId('selection-chip');
-  await expect(chip).not.toHaveAttribute('data-count', '0');
-  const count = Number(await chip.getAttribute('data-count'));
+  // The brush reports as it grows: wait until the list holds the map's final selection.
+  const onMap = page.getByTestId('value-map-selected');
+  await expect(onMap).not.toHaveAttribute('data-count', '0');
+  const count = Number(await onMap.getAttribute('data-count'));
+  await expect(chip).toHaveAttribute('data-count', String(count));
   expect(count).toBeGreaterThan(0);
   expect(count).toBeLessThan(all);
 
