@@ -1,6 +1,13 @@
-import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
-import { chooseFile, customerCount, expect, fixture, test, waitReady } from './fixtures';
+import {
+  chooseFile,
+  customerCount,
+  downloadCsv,
+  expect,
+  fixture,
+  test,
+  waitReady,
+} from './fixtures';
 
 /**
  * Compute that never stalls: the models run beside the engine, so a long fit never keeps it from
@@ -12,14 +19,8 @@ const restarts = (page: Page) => page.evaluate(() => window.valuemap!.engine.res
 
 /** Export the customers as a user does; the CSV's header and rows. */
 async function exportCustomers(page: Page): Promise<{ header: string[]; rows: string[][] }> {
-  const download = page.waitForEvent('download', { timeout: 10_000 });
-  await page.getByTestId('export-customers').click();
-  const text = readFileSync(await (await download).path())
-    .subarray(3)
-    .toString('utf8')
-    .trim();
-  const [header = '', ...lines] = text.split('\n');
-  return { header: header.split(','), rows: lines.map((l) => l.split(',')) };
+  const { header, lines } = await downloadCsv(page, 'export-customers', 10_000);
+  return { header, rows: lines.map((l) => l.split(',')) };
 }
 
 async function openSampleValued(page: Page): Promise<void> {

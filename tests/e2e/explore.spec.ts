@@ -1,5 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, waitReady } from './fixtures';
+import { brushValueMap, expect, test, waitReady } from './fixtures';
 
 async function waitForAnalyses(page: import('@playwright/test').Page) {
   await waitReady(page);
@@ -81,18 +81,8 @@ test('a brush on the value map lists those customers; a selection saved as a seg
 }) => {
   await page.goto('./?sample=retail-zh&lang=en');
   await waitForAnalyses(page);
-  const canvas = page.getByTestId('value-map-canvas');
-  await canvas.scrollIntoViewIfNeeded();
-  const box = (await canvas.boundingBox())!;
   // Drag across the middle of the map, as an analyst does.
-  await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.3);
-  await page.mouse.down();
-  await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.5, { steps: 8 });
-  await page.mouse.move(box.x + box.width * 0.7, box.y + box.height * 0.7, { steps: 8 });
-  await page.mouse.up();
-  const selected = page.getByTestId('value-map-selected');
-  await expect(selected).not.toHaveAttribute('data-count', '0');
-  const count = Number(await selected.getAttribute('data-count'));
+  const count = await brushValueMap(page, [0.3, 0.3], [0.7, 0.7]);
   expect(count).toBeGreaterThan(0);
 
   // The customer list, the linked charts and the summary agree on the selection.

@@ -1,4 +1,5 @@
 import { test as base, expect, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export const fixture = (name: string) =>
@@ -85,4 +86,48 @@ export async function dropFiles(
     files.map((f) => ({ name: f.name, bytes: [...f.bytes], type: f.type })),
   );
   await page.dispatchEvent('body', 'drop', { dataTransfer: transfer });
+}
+
+/**
+ * The CSV a click downloads (the customers export, by default): its suggested name, header and
+ * lines, the BOM taken off. Values in these tests hold no commas, so lines split plainly.
+ */
+export async function downloadCsv(
+  page: Page,
+  testId = 'export-customers',
+  timeout?: number,
+): Promise<{ name: string; header: string[]; lines: string[] }> {
+  const event = page.waitForEvent('download', timeout === undefined ? {} : { timeout });
+  await page.getByTestId(testId).click();
+  const file = await event;
+  const text = readFileSync(await file.path())
+    .toString('utf8')
+    .replace(/^\uFEFF/, '')
+    .trim();
+  const [header = '', ...lines] = text.split('\n');
+  return { name: file.suggestedFilename(), header: header.split(','), lines };
+}
+
+/**
+ * Drag a rectangle across the value map, as an analyst does (fractions of the map's box), and
+ * return how many customers it selected once the customer list holds the final selection (the
+ * brush reports as it grows).
+ */
+export async function brushValueMap(
+  page: Page,
+  from: [number, number],
+  to: [number, number],
+): Promise<number> {
+  const canvas = page.getByTestId('value-map-canvas');
+  await canvas.scrollIntoViewIfNeeded();
+  const box = (await canvas.boundingBox())!;
+  await page.mouse.move(box.x + box.width * from[0], box.y + box.height * from[1]);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * to[0], box.y + box.height * to[1], { steps: 10 });
+  await page.mouse.up();
+  const onMap = page.getByTestId('value-map-selected');
+  await expect(onMap).not.toHaveAttribute('data-count', '0');
+  const count = (await onMap.getAttribute('data-count')) ?? '0';
+  await expect(page.getByTestId('selection-chip')).toHaveAttribute('data-count', count);
+  return Number(count);
 }

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { chooseFile, expect, generated, test, waitReady } from './fixtures';
+import { chooseFile, downloadCsv, expect, generated, test, waitReady } from './fixtures';
 
 /**
  * Each shape of the data-shape suite (scripts/fixtures/shapes.mjs) as a user meets it: the file
@@ -68,14 +68,7 @@ for (const shape of manifest) {
       timeout: 30_000,
     });
 
-    const download = page.waitForEvent('download');
-    await page.getByTestId('export-customers').click();
-    const text = readFileSync(await (await download).path())
-      .subarray(3)
-      .toString('utf8')
-      .trim();
-    const [headerLine = '', ...lines] = text.split('\n');
-    const header = headerLine.split(',');
+    const { header, lines } = await downloadCsv(page);
     expect(lines).toHaveLength(shape.customers);
     const columns = method === 'model' ? [...FILLED, 'p_alive'] : FILLED;
     for (const column of columns) {

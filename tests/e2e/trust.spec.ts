@@ -1,6 +1,12 @@
-import { readFileSync } from 'node:fs';
-import type { Page } from '@playwright/test';
-import { customerCount, dropFiles, expect, test, waitReady } from './fixtures';
+import {
+  brushValueMap,
+  customerCount,
+  downloadCsv,
+  dropFiles,
+  expect,
+  test,
+  waitReady,
+} from './fixtures';
 
 /**
  * Issue 15: results an analyst can trust. No money column taken for the customer; logs whose
@@ -80,18 +86,6 @@ test('a log separated by runs of spaces reads as its columns; the delimiter can 
   expect(await customerCount(page)).toBe(String(log.customers));
 });
 
-/** The customers file a click downloads: its name and its rows (the BOM and header taken off). */
-async function download(page: Page, testId: string) {
-  const event = page.waitForEvent('download');
-  await page.getByTestId(testId).click();
-  const file = await event;
-  const text = readFileSync(await file.path())
-    .subarray(3)
-    .toString('utf8')
-    .trim();
-  return { name: file.suggestedFilename(), rows: text.split('\n').slice(1) };
-}
-
 test('the export follows the selection: these N customers by default, or all', async ({ page }) => {
   await page.goto('./?sample=retail-zh&lang=en');
   await waitReady(page);
@@ -99,32 +93,21 @@ test('the export follows the selection: these N customers by default, or all', a
     timeout: 90_000,
   });
   const all = Number(await customerCount(page));
-  const canvas = page.getByTestId('value-map-canvas');
-  await canvas.scrollIntoViewIfNeeded();
-  const box = (await canvas.boundingBox())!;
-  await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.3);
-  await page.mouse.down();
-  await page.mouse.move(box.x + box.width * 0.7, box.y + box.height * 0.7, { steps: 10 });
-  await page.mouse.up();
+  const count = await brushValueMap(page, [0.3, 0.3], [0.7, 0.7]);
   const chip = page.getByTestId('selection-chip');
-  // The brush reports as it grows: wait until the list holds the map's final selection.
-  const onMap = page.getByTestId('value-map-selected');
-  await expect(onMap).not.toHaveAttribute('data-count', '0');
-  const count = Number(await onMap.getAttribute('data-count'));
-  await expect(chip).toHaveAttribute('data-count', String(count));
   expect(count).toBeGreaterThan(0);
   expect(count).toBeLessThan(all);
 
   await expect(page.getByTestId('export-listed')).toHaveText(
     `Export these ${count.toLocaleString('en')} customers (CSV)`,
   );
-  const selected = await download(page, 'export-listed');
-  expect(selected.rows).toHaveLength(count);
+  const selected = await downloadCsv(page, 'export-listed');
+  expect(selected.lines).toHaveLength(count);
   expect(selected.name).toMatch(
     new RegExp(`-customers-selection-${count}-\\d{4}-\\d{2}-\\d{2}\\.csv$`),
   );
-  const everyone = await download(page, 'export-customers');
-  expect(everyone.rows).toHaveLength(all);
+  const everyone = await downloadCsv(page);
+  expect(everyone.lines).toHaveLength(all);
   expect(everyone.name).toMatch(/-customers-\d{4}-\d{2}-\d{2}\.csv$/);
 
   // A segment drilled into from the segment table: its customers, named by the segment's key.
@@ -135,8 +118,8 @@ test('the export follows the selection: these N customers by default, or all', a
   );
   expect(listed).toBeGreaterThan(0);
   expect(listed).toBeLessThan(all);
-  const segment = await download(page, 'export-listed');
-  expect(segment.rows).toHaveLength(listed);
+  const segment = await downloadCsv(page, 'export-listed');
+  expect(segment.lines).toHaveLength(listed);
   expect(segment.name).toMatch(/-customers-[a-z_]+-\d{4}-\d{2}-\d{2}\.csv$/);
 });
 
@@ -148,13 +131,7 @@ test('Escape clears a brush made with the mouse; a cut-off table fades at its ed
   await expect(page.getByTestId('lifecycle-status')).toHaveAttribute('data-state', 'ready', {
     timeout: 90_000,
   });
-  const canvas = page.getByTestId('value-map-canvas');
-  await canvas.scrollIntoViewIfNeeded();
-  const box = (await canvas.boundingBox())!;
-  await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.3);
-  await page.mouse.down();
-  await page.mouse.move(box.x + box.width * 0.7, box.y + box.height * 0.7, { steps: 10 });
-  await page.mouse.up();
+  await brushValueMap(page, [0.3, 0.3], [0.7, 0.7]);
   const chip = page.getByTestId('selection-chip');
   await expect(chip).toBeVisible();
   await page.keyboard.press('Escape');

@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { customerCount, expect, test, waitReady } from './fixtures';
+import { customerCount, downloadCsv, expect, test, waitReady } from './fixtures';
 
 /** A money card's text as a number (en formatting: 1,234.56). */
 async function money(page: import('@playwright/test').Page, testId: string): Promise<number> {
@@ -65,11 +64,7 @@ test('customer value: models fitted in the worker, tiers, settings and the expor
     .toBeCloseTo(0.5, 2);
   expect(await money(page, 'value-historical')).toBeCloseTo(historical / 2, 1);
 
-  const download = page.waitForEvent('download');
-  await page.getByTestId('export-customers').click();
-  const bytes = readFileSync(await (await download).path());
-  const [header, ...lines] = bytes.subarray(3).toString('utf8').trim().split('\n');
-  const names = header!.split(',');
+  const { header: names, lines } = await downloadCsv(page);
   for (const c of [
     'clv_historical',
     'value_current',
@@ -127,14 +122,7 @@ test('eight days of orders: no prediction, said plainly, none in the export (in 
   await expect(page.getByTestId('value-method')).toContainText('不做预测');
   await expect(page.getByTestId('value-problem-history_too_short')).toContainText('数据只覆盖');
   await expect(page.getByTestId('value-predicted')).toHaveText('未预测');
-  const download = page.waitForEvent('download');
-  await page.getByTestId('export-customers').click();
-  const text = readFileSync(await (await download).path())
-    .subarray(3)
-    .toString('utf8')
-    .trim();
-  const [header = '', ...lines] = text.split('\n');
-  const names = header.split(',');
+  const { header: names, lines } = await downloadCsv(page);
   expect(lines).toHaveLength(80);
   for (const column of ['clv_predicted', 'expected_purchases', 'expected_avg_spend', 'p_alive']) {
     const i = names.indexOf(column);
@@ -185,14 +173,7 @@ test('value by channel: channel and referrer found by name, CAC entered, CLV/CAC
     .toBeGreaterThan(0);
   await expect(page.getByTestId('value-status')).toHaveAttribute('data-state', 'ready');
   // The entered CAC reaches every search customer's acquisition_cost in the export.
-  const download = page.waitForEvent('download');
-  await page.getByTestId('export-customers').click();
-  const text = readFileSync(await (await download).path())
-    .subarray(3)
-    .toString('utf8')
-    .trim();
-  const [header = '', ...lines] = text.split('\n');
-  const names = header.split(',');
+  const { header: names, lines } = await downloadCsv(page);
   const [id, cac] = [names.indexOf('customer_id'), names.indexOf('acquisition_cost')];
   expect(cac).toBeGreaterThanOrEqual(0);
   for (const line of lines) {

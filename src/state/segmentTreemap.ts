@@ -1,4 +1,6 @@
+/** The segment treemap as the page and the slide draw it: its tiles and its words. */
 import type { TreemapOptions, TreemapTile } from '../charts/treemap';
+import type { SegmentTotals } from '../explore/aggregate';
 import type { Session } from './session.svelte';
 
 /** The treemap's words in the UI's language, for one measure (the page's chart and its slide). */
@@ -28,4 +30,17 @@ export function treemapLabels(
         selected: session.fmt.percent(selected ?? 0),
       }),
   };
+}
+
+/** The treemap's tiles: every segment with customers, named by `name`, with its selected part. */
+export function segmentTiles(totals: SegmentTotals, name: (key: string) => string): TreemapTile[] {
+  return totals.segments
+    .filter((s) => s.all.customers > 0)
+    .map((s) => ({
+      index: s.segment,
+      label: name(s.key),
+      customers: s.all.customers,
+      revenue: s.all.revenue,
+      selected: s.selected && { customers: s.selected.customers, revenue: s.selected.revenue },
+    }));
 }
