@@ -303,7 +303,7 @@ const core = {
   'error.no_purchases':
     'Every amount in the {rows} usable rows is a refund or not positive ({refunds} refunds): there is no purchase to analyse, whatever the date. Check that the amount column is the order amount (not a refund or a discount column) and that its sign is right.',
   'error.compressed_too_large':
-    '“{file}” expands to more than {size} when unpacked ({ratio}× its size): that is not an order export this tab can hold, so unpacking stopped. If it is one, unpack it on your computer and load a part of it.',
+    'Unpacking “{file}” stopped: it expands at least {ratio} times (past {size}), so it is not an order export this tab can hold — exports expand a few to a few dozen times. If it is one, unpack it on your computer and load a part of it.',
   'error.out_of_memory':
     'The data is too large for the memory of this browser tab ({message}). Load a smaller part (for example one year), or analyse it with DuckDB on your computer.',
   'error.url_unreachable':
@@ -804,7 +804,7 @@ const zhCore: Record<keyof typeof core, string> = {
   'error.no_purchases':
     '{rows} 行可用数据中的金额全部是退款或非正数（其中退款 {refunds} 行）：无论选择哪个日期都没有可分析的购买。请检查金额列是否为订单金额（而不是退款或折扣列），以及正负号是否正确。',
   'error.compressed_too_large':
-    '“{file}”解压后超过 {size}（是压缩文件的 {ratio} 倍）：这不是本标签页能容纳的订单导出，已停止解压。如果确实是订单数据，请先在电脑上解压，再加载其中一部分。',
+    '“{file}”已停止解压：它解压后至少膨胀 {ratio} 倍（已超过 {size}），这不是本标签页能容纳的订单导出——订单导出解压后通常只大几倍到几十倍。如果确实是订单数据，请先在电脑上解压，再加载其中一部分。',
   'error.out_of_memory':
     '数据超出了浏览器标签页的内存（{message}）。请加载较小的部分（例如一年的数据），或在电脑上用 DuckDB 分析。',
   'error.url_unreachable':

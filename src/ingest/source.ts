@@ -216,11 +216,38 @@ const FORMAT_NAMES: Record<'xls' | 'zip' | 'zstd' | 'gzip', string> = {
 };
 
 /**
- * A gzip-compressed order export expands a few times to twenty-odd times; a file that expands
- * more than this, past some megabytes, is not an export (a "zip bomb" of zeros expands 1000×).
+ * A gzip-compressed order export expands a few times to twenty-odd times (a very repetitive one
+ * perhaps sixty); a file that expands more than this, past some megabytes, is not an export (a
+ * "zip bomb" of zeros expands 1000×).
  */
-const MAX_EXPANSION = 100;
+const MAX_EXPANSION = 200;
 const EXPANSION_CHECKED_FROM = 64 * 2 ** 20;
+/** How much of the compressed file is unpacked first to learn its ratio. */
+const PROBE_BYTES = 64 * 1024;
+
+/**
+ * How many times the start of a gzip file expands, reading at most what the ratio limit allows.
+ * Decompression streams take their whole input at once, so the ratio cannot be followed while the
+ * file streams; the first compressed bytes, unpacked alone, tell it before any memory is spent.
+ */
+async function probeExpansion(blob: Blob): Promise<number> {
+  const head = blob.slice(0, PROBE_BYTES);
+  const reader = head.stream().pipeThrough(new DecompressionStream('gzip')).getReader();
+  const limit = MAX_EXPANSION * head.size;
+  let size = 0;
+  try {
+    while (size <= limit) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.length;
+    }
+  } catch {
+    // The probe is cut mid-stream: the end of its input is an error, not a finding.
+  } finally {
+    void reader.cancel().catch(() => {});
+  }
+  return size / Math.max(1, head.size);
+}
 
 /**
  * Unpack a gzip file as a stream, stopping as soon as it expands beyond what a tab could analyse
@@ -229,6 +256,15 @@ const EXPANSION_CHECKED_FROM = 64 * 2 ** 20;
  */
 async function gunzip(blob: Blob, fileName: string, signal: AbortSignal): Promise<Blob> {
   const ceiling = maxTextBytes();
+  const refuse = (size: number, ratio: number) =>
+    new EngineError('compressed_too_large', {
+      file: fileName,
+      size: formatBytes(size),
+      ratio: Math.round(ratio),
+    });
+  const probed = await probeExpansion(blob);
+  if (probed > MAX_EXPANSION && probed * blob.size > EXPANSION_CHECKED_FROM)
+    throw refuse(probed * PROBE_BYTES, probed);
   const reader = blob.stream().pipeThrough(new DecompressionStream('gzip')).getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -239,14 +275,9 @@ async function gunzip(blob: Blob, fileName: string, signal: AbortSignal): Promis
       size += value.length;
       chunks.push(value);
       if (signal.aborted) throw new EngineError('cancelled');
-      const tooBig = size > ceiling;
-      if (tooBig || (size > EXPANSION_CHECKED_FROM && size > MAX_EXPANSION * blob.size)) {
-        throw new EngineError('compressed_too_large', {
-          file: fileName,
-          size: formatBytes(tooBig ? ceiling : size),
-          ratio: Math.round(size / blob.size),
-        });
-      }
+      if (size > ceiling) throw refuse(ceiling, size / blob.size);
+      if (size > EXPANSION_CHECKED_FROM && size > MAX_EXPANSION * blob.size)
+        throw refuse(size, size / blob.size);
     }
   } catch (e) {
     void reader.cancel().catch(() => {});
