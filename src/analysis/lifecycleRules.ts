@@ -57,7 +57,10 @@
  * ## Churn-risk bands
  * From P(alive) when the value table has it: `high` below `riskHighPAlive`, `medium` below
  * `riskMediumPAlive`, else `low`. When no model was fitted (P(alive) NULL), from the overdue
- * ratio: `high` above `riskHighOverdue`, `medium` above `riskMediumOverdue`, else `low`.
+ * ratio: `high` above `riskHighOverdue`, `medium` above `riskMediumOverdue`, else `low` — except
+ * for customers in the New window, who are `not_judged`: like the stage rule, a pace measured
+ * over a few days (all there is in a history of a week or two) would call a customer silent for
+ * four days "high risk".
  *
  * ## Behaviour change (at the as-of date)
  * The recent window is the last `behaviourWindowDays` days before the as-of date; the baseline is
@@ -92,7 +95,11 @@ export const STAGE_PHASE: Readonly<Record<LifecycleStage, LifecyclePhase>> = {
   churned: 'decline',
 };
 
-export const CHURN_RISK_BANDS = ['low', 'medium', 'high'] as const;
+/**
+ * `not_judged`: a customer still in the New window, with no fitted model's P(alive), has no settled
+ * pace to be overdue against (stage rule 1), so no churn risk is claimed for it either way.
+ */
+export const CHURN_RISK_BANDS = ['low', 'medium', 'high', 'not_judged'] as const;
 export type ChurnRiskBand = (typeof CHURN_RISK_BANDS)[number];
 
 export type LifecycleLocale = 'en' | 'zh';
@@ -128,8 +135,8 @@ export const PHASE_LABELS: Readonly<
 export const RISK_LABELS: Readonly<
   Record<LifecycleLocale, Readonly<Record<ChurnRiskBand, string>>>
 > = {
-  en: { low: 'Low', medium: 'Medium', high: 'High' },
-  zh: { low: '低', medium: '中', high: '高' },
+  en: { low: 'Low', medium: 'Medium', high: 'High', not_judged: 'Not judged yet (new)' },
+  zh: { low: '低', medium: '中', high: '高', not_judged: '暂不判断（新客）' },
 };
 
 /** The editable rules; see the module comment for how each is used. Days are whole days. */
@@ -396,6 +403,7 @@ export function lifecycleStageOf(rules: LifecycleRules, input: StageInput): Stag
   let churnRisk: ChurnRiskBand;
   if (p !== null)
     churnRisk = p < rules.riskHighPAlive ? 'high' : p < rules.riskMediumPAlive ? 'medium' : 'low';
+  else if (sinceFirst <= rules.newDays) churnRisk = 'not_judged';
   else
     churnRisk =
       overdueRatio > rules.riskHighOverdue

@@ -186,8 +186,8 @@ export interface StageAtAsOfOptions extends LifecycleSource {
  * `days_since_first`, `days_since_last` (as-of − last purchase day), `mean_interval` (own; NULL
  * for one-time buyers), `interval_days` (the interval used: own, else the population interval),
  * `overdue_ratio`, `last_return` (the latest return day, or NULL), `p_alive` (NULL without a
- * value table or a fitted model), `churn_risk` (low / medium / high), `risk_basis` ('p_alive' or
- * 'overdue': what the band was judged on), `revenue` (net, before the as-of date),
+ * value table or a fitted model), `churn_risk` (low / medium / high / not_judged), `risk_basis`
+ * ('p_alive', 'overdue', or 'new' when not judged: what the band was judged on), `revenue` (net, before the as-of date),
  * `predicted_value`, `total_value` (from the value table, else NULL).
  */
 export function stageAtAsOfSql(o: StageAtAsOfOptions): string {
@@ -228,11 +228,13 @@ SELECT staged.customer_id, stage, ${phaseCaseSql('stage')} AS phase,
   CASE WHEN p_alive IS NOT NULL THEN
       CASE WHEN p_alive < params.risk_high_p_alive THEN 'high'
         WHEN p_alive < params.risk_medium_p_alive THEN 'medium' ELSE 'low' END
+    WHEN stage = 'new' THEN 'not_judged'
     ELSE
       CASE WHEN overdue_ratio > params.risk_high_overdue THEN 'high'
         WHEN overdue_ratio > params.risk_medium_overdue THEN 'medium' ELSE 'low' END
   END AS churn_risk,
-  CASE WHEN p_alive IS NOT NULL THEN 'p_alive' ELSE 'overdue' END AS risk_basis,
+  CASE WHEN p_alive IS NOT NULL THEN 'p_alive' WHEN stage = 'new' THEN 'new' ELSE 'overdue' END
+    AS risk_basis,
   coalesce(revenue.revenue, 0) AS revenue, predicted_value, total_value
 FROM staged LEFT JOIN revenue USING (customer_id), params
 ORDER BY staged.customer_id`,
@@ -493,7 +495,7 @@ ORDER BY period_index`;
 
 /**
  * Customers, revenue and value per churn-risk band, from a table made by `stageAtAsOfSql`: all
- * three bands (low, medium, high), 0 when empty. Rows: `churn_risk`, `customers`, `share` (of all
+ * four bands (low, medium, high, not_judged), 0 when empty. Rows: `churn_risk`, `customers`, `share` (of all
  * customers), `revenue` (net historical), `predicted_value` (NULL without a value table).
  */
 export function churnRiskSummarySql(o: { stageTable: string }): string {

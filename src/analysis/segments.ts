@@ -63,3 +63,17 @@ export function cn8CaseSql(rHigh: string, fHigh: string, mHigh: string): string 
   );
   return `CASE ${whens.join(' ')} END`;
 }
+
+/**
+ * Below this many days between the first purchase and the as-of date, recency scores compare
+ * silences of days: "At risk", "Can't lose them" or "重要保持" then name customers who bought last
+ * week. The same floor as the value models' minimum history.
+ */
+export const SHORT_RECENCY_HISTORY_DAYS = 60;
+
+/** The days of history behind the recency scores when they are fewer than the floor, else null. */
+export function shortRecencyHistory(firstDay: string | null, asOf: string): number | null {
+  if (firstDay === null) return null;
+  const days = Math.round((Date.parse(asOf) - Date.parse(firstDay)) / 86_400_000);
+  return Number.isFinite(days) && days < SHORT_RECENCY_HISTORY_DAYS ? days : null;
+}

@@ -199,6 +199,8 @@ const core = {
   'policy.problem.code_too_long': 'a non-product entry is longer than 100 characters',
   'policy.problem.code_control_character': 'a non-product entry holds a control character',
   'quality.noPurchase': '{count} customers have only refunds or zero amounts and are not scored.',
+  'segments.shortHistory':
+    'These data cover only {days} days. Recency scores rank customers against each other, so here a low score means a silence of days, not weeks: segments named for lapsing (At risk, Can’t lose them, Hibernating, Lost) hold customers who bought recently. Judge them again on a longer history.',
   'segments.title': 'Segments',
   'segments.scheme': 'Segment scheme',
   'scheme.rfm11': '11 RFM segments',
@@ -457,6 +459,8 @@ const core = {
   'lifecycle.stage': 'Stage',
   'lifecycle.risk': 'Churn risk',
   'lifecycle.risk.band': 'Risk',
+  'lifecycle.risk.notJudged':
+    '{customers} customers first bought within the last {days} days (New) and no purchase model was fitted: their pace is not yet known, so their churn risk is not judged and they are not listed as at risk.',
   'lifecycle.risk.predicted': 'Predicted value at stake',
   'lifecycle.area.title': 'Customers in each stage over time',
   'lifecycle.area.description':
@@ -480,6 +484,7 @@ const core = {
   'lifecycle.cohorts.share': '% still buying',
   'lifecycle.cohorts.ltv': 'Cumulative revenue per customer',
   'lifecycle.atRisk': "Can't lose them: valuable customers at high risk",
+  'lifecycle.atRisk.none': 'No customer is at high churn risk and still worth saving.',
   'lifecycle.daysSinceLast': 'Days since last purchase',
   'lifecycle.behaviour': 'Behaviour change',
   'lifecycle.behaviour.summary':
@@ -705,6 +710,8 @@ const zhCore: Record<keyof typeof core, string> = {
   'policy.problem.code_too_long': '某个非商品条目超过 100 个字符',
   'policy.problem.code_control_character': '某个非商品条目含控制字符',
   'quality.noPurchase': '{count} 位客户只有退款或零金额记录，未参与评分。',
+  'segments.shortHistory':
+    '这些数据只覆盖 {days} 天。近度评分是客户之间的相对排名，这里的低分只代表几天没有购买，而不是几周：以“流失”命名的细分（重要保持、重要挽留、不能失去的客户等）里的客户其实最近买过。请用更长的历史再判断。',
   'segments.title': '客户分群',
   'segments.scheme': '分群方案',
   'scheme.rfm11': 'RFM 11 类客户',
@@ -957,6 +964,8 @@ const zhCore: Record<keyof typeof core, string> = {
   'lifecycle.stage': '阶段',
   'lifecycle.risk': '流失风险',
   'lifecycle.risk.band': '风险',
+  'lifecycle.risk.notJudged':
+    '{customers} 位客户在最近 {days} 天内首次购买（新客），且没有拟合购买模型：还看不出他们的购买节奏，因此不判断流失风险，也不列入高风险名单。',
   'lifecycle.risk.predicted': '面临风险的潜在价值',
   'lifecycle.area.title': '各阶段客户数随时间变化',
   'lifecycle.area.description': '堆叠图：每一层为各期末某一阶段的客户数（或收入）。',
@@ -978,6 +987,7 @@ const zhCore: Record<keyof typeof core, string> = {
   'lifecycle.cohorts.share': '仍在购买的比例',
   'lifecycle.cohorts.ltv': '人均累计收入',
   'lifecycle.atRisk': '不能失去的客户：高风险的高价值客户',
+  'lifecycle.atRisk.none': '没有处于高流失风险、仍值得挽回的客户。',
   'lifecycle.daysSinceLast': '距上次购买天数',
   'lifecycle.behaviour': '行为变化',
   'lifecycle.behaviour.summary':

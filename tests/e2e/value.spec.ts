@@ -134,6 +134,21 @@ test('eight days of orders: no prediction, said plainly, none in the export (in 
   }
   const [historical, total] = [names.indexOf('clv_historical'), names.indexOf('clv_total')];
   expect(lines.every((l) => l.split(',')[historical] === l.split(',')[total])).toBe(true);
+  // Eight days are no pace to be overdue against: nobody is "can't lose them" for a silence of
+  // a few days, and the churn-risk table says why it judges no one.
+  await expect(page.getByTestId('lifecycle-risk-not_judged')).toHaveAttribute(
+    'data-customers',
+    '80',
+    { timeout: 60_000 },
+  );
+  await expect(page.getByTestId('lifecycle-risk-high')).toHaveAttribute('data-customers', '0');
+  await expect(page.getByTestId('lifecycle-risk-not-judged')).toContainText('不判断流失风险');
+  await expect(page.getByTestId('lifecycle-at-risk-none')).toBeVisible();
+  // …and the segments say their recency compares days.
+  await expect(page.getByTestId('segments-short-history')).toContainText('只覆盖 8 天');
+  const after = await downloadCsv(page);
+  const churnRisk = after.header.indexOf('churn_risk');
+  expect(after.lines.every((l) => l.split(',')[churnRisk] === 'not_judged')).toBe(true);
 });
 
 test('value by channel: channel and referrer found by name, CAC entered, CLV/CAC shown', async ({

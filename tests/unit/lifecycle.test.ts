@@ -167,7 +167,14 @@ describe('lifecycle stages on a hand-made history', () => {
     expect(by.o1!.overdue_ratio).toBeCloseTo(151 / 31, 12);
     // The refund nets revenue to 0 but is not a purchase: one purchase day, 91 days ago.
     expect(by.f1).toMatchObject({ purchase_days: 1, days_since_last: 91, revenue: 0 });
-    expect(by.n1).toMatchObject({ phase: 'introduction', churn_risk: 'medium', revenue: 100 });
+    // New, without a model: too young to have a pace, so its churn risk is not judged (its
+    // 66-day gap against a population interval of 31 would otherwise read as "medium").
+    expect(by.n1).toMatchObject({
+      phase: 'introduction',
+      churn_risk: 'not_judged',
+      risk_basis: 'new',
+      revenue: 100,
+    });
     expect(by.l1).toMatchObject({ phase: 'maturity', churn_risk: 'low' });
     expect(by.r1).toMatchObject({ phase: 'decline', days_since_last: 213, churn_risk: 'high' });
     expect(by.c1).toMatchObject({ phase: 'decline', days_since_last: 512, churn_risk: 'high' });
@@ -303,8 +310,9 @@ describe('lifecycle stages on a hand-made history', () => {
     const bands = await sql.rows(churnRiskSummarySql({ stageTable: 'story_stage' }));
     expect(bands).toEqual([
       { churn_risk: 'low', customers: 3, share: 3 / 8, revenue: 220, predicted_value: null },
-      { churn_risk: 'medium', customers: 1, share: 1 / 8, revenue: 100, predicted_value: null },
+      { churn_risk: 'medium', customers: 0, share: 0, revenue: 0, predicted_value: null },
       { churn_risk: 'high', customers: 4, share: 4 / 8, revenue: 230, predicted_value: null },
+      { churn_risk: 'not_judged', customers: 1, share: 1 / 8, revenue: 100, predicted_value: null },
     ]);
     // High risk and not churned (c1 is gone), by revenue without a value table.
     const list = sql.rowsWithParams<{ customer_id: string }>(
@@ -316,7 +324,7 @@ describe('lifecycle stages on a hand-made history', () => {
       atRiskCustomersSql({ stageTable: 'story_stage', bands: ['high', 'medium'] }),
       [2],
     );
-    expect(top.map((r) => r.customer_id)).toEqual(['n1', 'r1']);
+    expect(top.map((r) => r.customer_id)).toEqual(['r1', 'o1']);
     expect(() => atRiskCustomersSql({ stageTable: 's', bands: [] })).toThrow();
   });
 

@@ -65,7 +65,7 @@ describe('lifecycle in the engine', () => {
     const k0 = life.cohorts.filter((c) => c.k === 0);
     expect(k0.every((c) => c.customers === c.cohortSize && c.share === 1)).toBe(true);
     expect(k0.reduce((n, c) => n + c.cohortSize, 0)).toBe(result.summary.customers);
-    expect(life.risk.map((r) => r.band)).toEqual(['low', 'medium', 'high']);
+    expect(life.risk.map((r) => r.band)).toEqual(['low', 'medium', 'high', 'not_judged']);
 
     const bytes = await engine.exportCustomers(loaded.datasetId, { scheme: 'rfm11', locale: 'en' });
     const [header, ...lines] = new TextDecoder().decode(bytes.subarray(3)).trim().split('\n');

@@ -131,7 +131,11 @@ describe('lifecycle rules', () => {
     expect(at([0, 30, 60, 90, 120], 140, 0.05)?.stage).toBe('churned');
     expect(at([0, 30, 60, 90, 120], 140, 0.7)?.churnRisk).toBe('medium');
     expect(at([0, 30], 200)).toMatchObject({ stage: 'at_risk', churnRisk: 'high' });
-    expect(at([0, 30], 89)).toMatchObject({ stage: 'new', churnRisk: 'medium' });
+    // New without P(alive): no pace yet, so no churn risk either way; with P(alive), judged.
+    expect(at([0, 30], 89)).toMatchObject({ stage: 'new', churnRisk: 'not_judged' });
+    expect(at([0, 30], 89, 0.4)).toMatchObject({ stage: 'new', churnRisk: 'high' });
+    // A week of data: bought on days 0 and 1, silent for 4 days — new, not "high risk".
+    expect(at([0, 1], 6)).toMatchObject({ stage: 'new', churnRisk: 'not_judged' });
     expect(at([0, 30, 500], 520)).toMatchObject({ stage: 'won_back', lastReturn: 500 });
   });
 });

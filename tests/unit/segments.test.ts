@@ -5,7 +5,10 @@ import {
   rfm11CaseSql,
   rfm11SegmentOf,
   cn8CaseSql,
+  shortRecencyHistory,
+  SHORT_RECENCY_HISTORY_DAYS,
 } from '../../src/analysis/segments';
+import { MODEL_REQUIREMENTS } from '../../src/models/valueFitPlan';
 import { SEGMENT_LABELS } from '../../src/i18n/segmentLabels';
 import { startSql } from './helpers/engine';
 
@@ -63,5 +66,15 @@ describe('segment schemes', () => {
     }
     expect(SEGMENT_LABELS['zh-CN'].important_value).toBe('重要价值客户');
     expect(SEGMENT_LABELS['zh-CN'].general_retain).toBe('一般挽留客户');
+  });
+});
+
+describe('short recency history', () => {
+  it('flags a history shorter than the floor, from the first purchase to the as-of date', () => {
+    expect(shortRecencyHistory('2024-06-01', '2024-06-09')).toBe(8);
+    expect(shortRecencyHistory('2024-06-01', '2024-07-30')).toBe(59);
+    expect(shortRecencyHistory('2024-06-01', '2024-07-31')).toBeNull();
+    expect(shortRecencyHistory(null, '2024-06-09')).toBeNull();
+    expect(SHORT_RECENCY_HISTORY_DAYS).toBe(MODEL_REQUIREMENTS.historyDays);
   });
 });
