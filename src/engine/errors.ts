@@ -34,6 +34,7 @@ export type EngineErrorCode =
   | 'files_not_combinable'
   | 'file_too_large'
   | 'too_many_columns'
+  | 'fixed_widths_needed'
   | 'no_purchases'
   | 'compressed_too_large'
   | 'out_of_memory'

@@ -30,6 +30,11 @@ const core = {
   'source.delimiter.tab': 'Tab',
   'source.delimiter.pipe': 'Vertical bar (|)',
   'source.delimiter.whitespace': 'Runs of spaces',
+  'source.delimiter.fixed': 'Fixed width (by position)',
+  'source.delimiter.autoFixed': 'Fixed width (detected)',
+  'source.widths': 'Column widths',
+  'source.widths.hint': 'Characters per column, in order, e.g. 8, 10, 12; press Enter to read again.',
+  'source.widths.invalid': 'Type at least two whole numbers, e.g. 8, 10, 12.',
   'source.encoding.certain': 'detected (certain)',
   'source.encoding.likely': 'detected (likely) — check the preview',
   'source.encoding.guess': 'a guess — if the preview shows garbled text, pick another encoding',
@@ -304,6 +309,8 @@ const core = {
     '“{file}” has {columns} columns, more than an order export has (at most {max} are read): it looks like a wide table or a matrix. Export only the order columns (customer, date, amount, and what describes them) and load that.',
   'error.no_purchases':
     'Every amount in the {rows} usable rows is a refund or not positive ({refunds} refunds): there is no purchase to analyse, whatever the date. Check that the amount column is the order amount (not a refund or a discount column) and that its sign is right.',
+  'error.fixed_widths_needed':
+    'No column layout could be found in “{file}”: its columns touch, with no blank space running down every line between them. Choose “Fixed width” under “Columns separated by” and type the width of each column in characters (for example 8, 10, 12).',
   'error.compressed_too_large':
     'Unpacking “{file}” stopped: it expands at least {ratio} times (past {size}), so it is not an order export this tab can hold — exports expand a few to a few dozen times. If it is one, unpack it on your computer and load a part of it.',
   'error.out_of_memory':
@@ -553,6 +560,11 @@ const zhCore: Record<keyof typeof core, string> = {
   'source.delimiter.tab': '制表符',
   'source.delimiter.pipe': '竖线（|）',
   'source.delimiter.whitespace': '连续空格',
+  'source.delimiter.fixed': '固定宽度（按位置）',
+  'source.delimiter.autoFixed': '固定宽度（已识别）',
+  'source.widths': '列宽',
+  'source.widths.hint': '按顺序填写每列的字符数，例如 8, 10, 12；按回车重新读取。',
+  'source.widths.invalid': '请至少输入两个整数，例如 8, 10, 12。',
   'source.encoding.certain': '已识别（确定）',
   'source.encoding.likely': '已识别（很可能）——请检查预览',
   'source.encoding.guess': '推测——如果预览出现乱码，请选择其他编码',
@@ -810,6 +822,8 @@ const zhCore: Record<keyof typeof core, string> = {
     '“{file}”有 {columns} 列，超过订单导出应有的列数（最多读取 {max} 列）：它看起来是宽表或矩阵。请只导出订单相关的列（客户、日期、金额及描述它们的列）后再加载。',
   'error.no_purchases':
     '{rows} 行可用数据中的金额全部是退款或非正数（其中退款 {refunds} 行）：无论选择哪个日期都没有可分析的购买。请检查金额列是否为订单金额（而不是退款或折扣列），以及正负号是否正确。',
+  'error.fixed_widths_needed':
+    '在“{file}”中找不到列的布局：各列紧挨在一起，没有一列空格贯穿每一行把它们分开。请在“列分隔符”中选择“固定宽度”，并输入每列的宽度（按字符计，例如 8, 10, 12）。',
   'error.compressed_too_large':
     '“{file}”已停止解压：它解压后至少膨胀 {ratio} 倍（已超过 {size}），这不是本标签页能容纳的订单导出——订单导出解压后通常只大几倍到几十倍。如果确实是订单数据，请先在电脑上解压，再加载其中一部分。',
   'error.out_of_memory':

@@ -6,8 +6,11 @@
  * delimiter when the sniffer chooses wrongly.
  */
 
-/** What the analyst can choose; `whitespace` = any run of spaces or tabs. */
-export const DELIMITERS = [',', ';', '\t', '|', 'whitespace'] as const;
+/**
+ * What the analyst can choose; `whitespace` = any run of spaces or tabs; `fixed` = columns at fixed
+ * character positions (fixedWidth.ts), with their widths.
+ */
+export const DELIMITERS = [',', ';', '\t', '|', 'whitespace', 'fixed'] as const;
 export type Delimiter = (typeof DELIMITERS)[number];
 
 const SPACE = 0x20;
@@ -40,6 +43,14 @@ function mode(values: readonly number[]): { value: number; share: number } {
 /** Share of lines with the same field count a layout needs to be taken for the file's. */
 const CONSISTENT = 0.9;
 
+/** Whether a usual one-character delimiter splits nearly every line into the same fields. */
+export function splitsEvenly(lines: readonly string[]): boolean {
+  return [',', ';', '\t', '|'].some((d) => {
+    const m = mode(lines.map((l) => l.split(d).length - 1));
+    return m.value > 0 && m.share >= CONSISTENT;
+  });
+}
+
 /**
  * Whether the text's fields are separated by runs of whitespace: no usual one-character delimiter
  * splits its lines consistently, no quotes, and splitting on whitespace gives the same number of
@@ -48,12 +59,7 @@ const CONSISTENT = 0.9;
  */
 export function isWhitespaceSeparated(head: string): boolean {
   const lines = sampleLines(head);
-  if (lines.length < 2 || lines.some((l) => l.includes('"'))) return false;
-  for (const d of [',', ';', '\t', '|']) {
-    const counts = lines.map((l) => l.split(d).length - 1);
-    const m = mode(counts);
-    if (m.value > 0 && m.share >= CONSISTENT) return false;
-  }
+  if (lines.length < 2 || lines.some((l) => l.includes('"')) || splitsEvenly(lines)) return false;
   const fields = mode(lines.map((l) => l.trim().split(/[ \t]+/).length));
   if (fields.value < 3 || fields.share < CONSISTENT) return false;
   return lines.some((l) => /^[ \t]|[ \t]{2}/.test(l));
@@ -107,11 +113,13 @@ export async function collapseWhitespace(text: Blob | Uint8Array): Promise<Blob 
 
 /** The delimiter as DuckDB's read_csv writes it in a string literal. */
 export function delimiterLiteral(d: Delimiter): string {
-  return d === 'whitespace' || d === '\t' ? `'\\t'` : `'${d}'`;
+  return d === 'whitespace' || d === 'fixed' || d === '\t' ? `'\\t'` : `'${d}'`;
 }
 
-/** How a file's delimiter was settled: found here (whitespace runs) or chosen by the analyst. */
+/** How a file's delimiter was settled: found here (whitespace runs, a fixed layout) or chosen. */
 export interface DelimiterInfo {
   delimiter: Delimiter;
   chosen: boolean;
+  /** The column widths of a fixed-width layout (`fixed` only). */
+  widths?: number[];
 }

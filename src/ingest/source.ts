@@ -10,6 +10,7 @@ import {
   type DelimiterInfo,
 } from './delimiter';
 import { normaliseLineEndings } from './lineEndings';
+import { fixedWidthLayout, fixedWidthToTsv } from './fixedWidth';
 import { formatBytes, maxTextBytes, textShape } from './memory';
 import { transcodeBytesToUtf8, transcodeToUtf8 } from './transcode';
 
@@ -25,6 +26,8 @@ export interface ReadOptions {
   sheet: string | null;
   /** The delimiter of delimited text; null or absent = detect. */
   delimiter?: Delimiter | null;
+  /** The column widths when the delimiter is `fixed`; null or absent = find them. */
+  fixedWidths?: number[] | null;
   /** false only for the benchmark that measures what the memory estimate should be. */
   memoryCheck?: boolean;
 }
@@ -141,8 +144,13 @@ export async function toCsvSource(
       });
       if (format === 'delimited') {
         const lf = await normaliseLineEndings(text);
-        const delimiter = await settleDelimiter(lf, options.delimiter ?? null);
-        const delimited = delimiter?.delimiter === 'whitespace' ? await collapseWhitespace(lf) : lf;
+        const delimiter = await settleDelimiter(lf, options, file.name);
+        const delimited =
+          delimiter?.delimiter === 'whitespace'
+            ? await collapseWhitespace(lf)
+            : delimiter?.delimiter === 'fixed' && delimiter.widths
+              ? await fixedWidthToTsv(lf, delimiter.widths)
+              : lf;
         await checkColumns(delimited, file.name);
         return {
           ...base,
@@ -185,14 +193,26 @@ export async function toCsvSource(
   }
 }
 
-/** The analyst's delimiter, else whitespace runs when the text is laid out so, else the sniffer's. */
+/**
+ * The analyst's delimiter (and widths), else whitespace runs or a fixed layout when the text is
+ * laid out so, else null: DuckDB's sniffer decides.
+ */
 async function settleDelimiter(
   text: Blob | Uint8Array,
-  chosen: Delimiter | null,
+  options: ReadOptions,
+  fileName: string,
 ): Promise<DelimiterInfo | null> {
-  if (chosen) return { delimiter: chosen, chosen: true };
+  const chosen = options.delimiter ?? null;
+  if (chosen && chosen !== 'fixed') return { delimiter: chosen, chosen: true };
   const head = new TextDecoder().decode(await bytesOf(text.slice(0, HEAD_BYTES)));
-  return isWhitespaceSeparated(head) ? { delimiter: 'whitespace', chosen: false } : null;
+  if (chosen === 'fixed') {
+    const widths = options.fixedWidths ?? fixedWidthLayout(head);
+    if (!widths) throw new EngineError('fixed_widths_needed', { file: fileName });
+    return { delimiter: 'fixed', chosen: true, widths };
+  }
+  if (isWhitespaceSeparated(head)) return { delimiter: 'whitespace', chosen: false };
+  const widths = fixedWidthLayout(head);
+  return widths ? { delimiter: 'fixed', chosen: false, widths } : null;
 }
 
 /**

@@ -69,6 +69,7 @@ export function snapshotConfig(
     config.mapping = mappingRefs(result.mapping, names.orders);
     config.read = { encoding: readOptions.encoding, sheet: readOptions.sheet };
     if (readOptions.delimiter) config.read.delimiter = readOptions.delimiter;
+    if (readOptions.fixedWidths) config.read.fixedWidths = [...readOptions.fixedWidths];
     config.dateFamily = result.dateFamily;
     config.asOf = result.asOf === result.defaultAsOf ? null : result.asOf;
     config.value = valueSettingsOf(plain(session.valueOptions), names);
@@ -184,7 +185,9 @@ export async function applyConfig(
   const readChanged =
     (config.read.encoding !== null && config.read.encoding !== current.readOptions.encoding) ||
     (config.read.sheet !== null && config.read.sheet !== current.readOptions.sheet) ||
-    (!!config.read.delimiter && config.read.delimiter !== current.readOptions.delimiter);
+    (!!config.read.delimiter && config.read.delimiter !== current.readOptions.delimiter) ||
+    (!!config.read.fixedWidths &&
+      config.read.fixedWidths.join(',') !== (current.readOptions.fixedWidths ?? []).join(','));
   if (readChanged) {
     const before = session.replayFor;
     let fit: Fit | null = null;

@@ -12,6 +12,7 @@ import { parsePlaybookDoc, type PlaybookDoc } from '../analysis/playbook';
 import type { AttributeRef } from '../analysis/valueAttributesSql';
 import { DATE_FAMILIES, type DateFamily } from '../ingest/dateFormats';
 import { DELIMITERS, type Delimiter } from '../ingest/delimiter';
+import { parseWidths } from '../ingest/fixedWidth';
 import { SOURCE_ENCODINGS, type SourceEncoding } from '../ingest/encoding';
 import { isCurrency, type Currency } from '../i18n/format';
 import { isLocale, type Locale } from '../i18n/locales';
@@ -48,7 +49,13 @@ export interface AnalysisConfig {
   version: typeof CONFIG_VERSION;
   /** Roles of the columns; a role left out is not mapped. */
   mapping: Partial<Record<Field, ColumnRef>>;
-  read: { encoding: SourceEncoding | null; sheet: string | null; delimiter?: Delimiter | null };
+  read: {
+    encoding: SourceEncoding | null;
+    sheet: string | null;
+    delimiter?: Delimiter | null;
+    /** Column widths of a fixed-width layout the analyst typed. */
+    fixedWidths?: number[] | null;
+  };
   /** null: as the engine profiles the date column. */
   dateFamily: DateFamily | null;
   /** null: the day after the last order (follows the data). */
@@ -291,6 +298,11 @@ export function validateConfig(raw: unknown): ConfigCheck {
       else if (DELIMITERS.includes(delimiter as Delimiter))
         config.read.delimiter = delimiter as Delimiter;
       else problems.push('read.delimiter');
+      const { fixedWidths } = read;
+      if (fixedWidths === undefined || fixedWidths === null) delete config.read.fixedWidths;
+      else if (Array.isArray(fixedWidths) && parseWidths(fixedWidths.join(' ')) !== null)
+        config.read.fixedWidths = fixedWidths.map(Number);
+      else problems.push('read.fixedWidths');
     } else problems.push('read');
   }
   if ('dateFamily' in input) {

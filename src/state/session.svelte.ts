@@ -120,6 +120,14 @@ function sourceName(source: Source): string {
   }
 }
 
+/** Failures another delimiter or fixed widths may mend: the file read, but not into columns. */
+const READ_AGAIN: ReadonlySet<string> = new Set([
+  'no_usable_columns',
+  'fixed_widths_needed',
+  'all_rows_malformed',
+  'too_many_columns',
+]);
+
 /**
  * The analyst's session: what is loaded, what is shown, and every action on it. One operation runs
  * at a time; starting another cancels the one in flight. Nothing shown is replaced until its
@@ -133,6 +141,12 @@ export class Session {
   progress = $state<number | null>(null);
   error = $state<{ code: EngineErrorCode | 'sample_unknown'; details: ErrorDetails } | null>(null);
   notice = $state<{ key: MessageKey; params: MessageParams } | null>(null);
+  /**
+   * A file whose columns could not be told apart as it was read (one column, no date or amount
+   * found, touching fixed-width columns): the error panel offers to read it again with another
+   * delimiter or fixed widths. Null for every other failure.
+   */
+  unreadable = $state.raw<{ source: Source; readOptions: ReadOptions } | null>(null);
   staged = $state<Loaded | null>(null);
   current = $state<(Loaded & { result: AnalysisResult }) | null>(null);
   scheme = $state<SegmentScheme>('rfm11');
@@ -351,11 +365,19 @@ export class Session {
       };
     } catch (e) {
       this.fail(e, op);
+      if (this.operation === null && this.error && READ_AGAIN.has(this.error.code))
+        this.unreadable = { source, readOptions };
     } finally {
       // This load's own record only: another operation may have begun while this one drew its
       // first page, and a stale record would make a restart reload this file with old settings.
       if (this.loading === loading) this.loading = null;
     }
+  }
+
+  /** Read the file that could not be split into columns again, with another delimiter or widths. */
+  async readUnreadableAgain(change: Partial<ReadOptions>): Promise<void> {
+    const failed = this.unreadable;
+    if (failed) await this.load(failed.source, null, { ...failed.readOptions, ...change });
   }
 
   /** Read the staged or current file again with another encoding or sheet; the preview updates. */
@@ -733,6 +755,7 @@ export class Session {
     this.status = 'loading';
     this.error = null;
     this.notice = null;
+    this.unreadable = null;
     this.progress = null;
     return op;
   }

@@ -86,6 +86,66 @@ test('a log separated by runs of spaces reads as its columns; the delimiter can 
   expect(await customerCount(page)).toBe(String(log.customers));
 });
 
+/** A mainframe-style extract with touching columns: id 6, date 8, amount 8 characters. */
+function touchingExtract(): { text: string; customers: number } {
+  const lines = ['CUSTNODATE      AMOUNT'];
+  const ids = new Set<string>();
+  for (let i = 0; i < 50; i++) {
+    const id = `C${String(1 + (i % 13)).padStart(5, '0')}`;
+    ids.add(id);
+    const day = `2024${String(1 + (i % 12)).padStart(2, '0')}${String(1 + (i % 27)).padStart(2, '0')}`;
+    lines.push(`${id}${day}${(10 + ((i * 7) % 90) + 0.5).toFixed(2).padStart(8)}`);
+  }
+  return { text: lines.join('\n') + '\n', customers: ids.size };
+}
+
+test('fixed-width extracts: a padded layout is found; touching columns are read at the widths typed (in Chinese)', async ({
+  page,
+}) => {
+  await page.goto('./?lang=zh-CN');
+  await waitReady(page);
+  const before = await customerCount(page);
+  const extract = touchingExtract();
+  await dropFiles(page, [{ name: '导出.txt', bytes: encode(extract.text) }]);
+  // Nothing tells the columns apart: the file is refused, what was loaded stays, and the panel
+  // offers to read it again by position.
+  const error = page.getByTestId('error');
+  await expect(error).toBeVisible();
+  expect(await customerCount(page)).toBe(before);
+  const again = page.getByTestId('read-again');
+  await again.getByTestId('delimiter').selectOption('fixed');
+  const widths = again.getByTestId('fixed-widths');
+  await widths.fill('6, 八');
+  await widths.press('Enter');
+  await expect(again.getByTestId('fixed-widths-hint')).toContainText('请至少输入两个整数');
+  await widths.fill('6, 8, 8');
+  await widths.press('Enter');
+  await expect(page.getByTestId('mapping')).toContainText('AMOUNT');
+  await expect(page.getByTestId('delimiter')).toHaveValue('fixed');
+  await expect(page.getByTestId('fixed-widths')).toHaveValue('6, 8, 8');
+  await page.getByTestId('apply-mapping').click();
+  await expect(page.getByTestId('customer-count')).toHaveAttribute(
+    'data-count',
+    String(extract.customers),
+  );
+
+  // A padded layout with a name column holding spaces: found without being asked.
+  const padded = [
+    '客户编号  姓名        下单日期    金额',
+    ...Array.from({ length: 30 }, (_, i) => {
+      const name = ['王小明', 'Li Wei', 'Anna Polo', '陈 晨'][i % 4] as string;
+      const cells = name.replace(/[^\x00-\xff]/g, 'xx').length; // two columns per Chinese character
+      const day = `2024-0${1 + (i % 9)}-1${i % 10}`;
+      return `M${String(i % 9).padStart(3, '0')}      ${name}${' '.repeat(12 - cells)}${day}  ${(20 + i).toFixed(2).padStart(6)}`;
+    }),
+  ].join('\n');
+  await dropFiles(page, [{ name: '会员.txt', bytes: encode(padded + '\n') }]);
+  await expect(page.getByTestId('customer-count')).toHaveAttribute('data-count', '9');
+  await expect(page.getByTestId('delimiter').locator('option:checked')).toHaveText(
+    '固定宽度（已识别）',
+  );
+});
+
 test('the export follows the selection: these N customers by default, or all', async ({ page }) => {
   await page.goto('./?sample=retail-zh&lang=en');
   await waitReady(page);
