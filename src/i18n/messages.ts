@@ -33,7 +33,8 @@ const core = {
   'source.delimiter.fixed': 'Fixed width (by position)',
   'source.delimiter.autoFixed': 'Fixed width (detected)',
   'source.widths': 'Column widths',
-  'source.widths.hint': 'Characters per column, in order, e.g. 8, 10, 12; press Enter to read again.',
+  'source.widths.hint':
+    'Characters per column, in order, e.g. 8, 10, 12; press Enter to read again.',
   'source.widths.invalid': 'Type at least two whole numbers, e.g. 8, 10, 12.',
   'source.encoding.certain': 'detected (certain)',
   'source.encoding.likely': 'detected (likely) — check the preview',

@@ -134,7 +134,7 @@ test('fixed-width extracts: a padded layout is found; touching columns are read 
     '客户编号  姓名        下单日期    金额',
     ...Array.from({ length: 30 }, (_, i) => {
       const name = ['王小明', 'Li Wei', 'Anna Polo', '陈 晨'][i % 4] as string;
-      const cells = name.replace(/[^\x00-\xff]/g, 'xx').length; // two columns per Chinese character
+      const cells = [...name].reduce((n, ch) => n + (ch > '\u2e80' ? 2 : 1), 0); // two per Chinese character
       const day = `2024-0${1 + (i % 9)}-1${i % 10}`;
       return `M${String(i % 9).padStart(3, '0')}      ${name}${' '.repeat(12 - cells)}${day}  ${(20 + i).toFixed(2).padStart(6)}`;
     }),
