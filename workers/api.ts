@@ -21,6 +21,7 @@ export const STEP_MODULES = {
   lifecycle: () => import('./steps/lifecycle'),
   segmentation: () => import('./steps/segmentation'),
   notebook: () => import('./steps/notebook'),
+  orders: () => import('./steps/orders'),
 };
 
 export type StepModule = keyof typeof STEP_MODULES;

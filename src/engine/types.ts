@@ -639,3 +639,33 @@ export interface StepStatement {
   parameters: boolean;
   ms: number;
 }
+
+/** Order-level figures of a file without a customer column (workers/steps/orders.ts). */
+export interface OrderLevelResult {
+  datasetId: number;
+  totals: {
+    rows: number;
+    /** Rows with a readable date and amount. */
+    used: number;
+    orders: number;
+    /** Positive amounts. */
+    revenue: number;
+    /** Refund column's positive amounts plus negative amounts, as a positive sum. */
+    refunds: number;
+    refund_orders: number;
+    first_day: string | null;
+    last_day: string | null;
+  };
+  byDay: { day: string; orders: number; revenue: number }[];
+  /** Top places, then the rest (`other`) and the unknown (`region` null); empty without a place column. */
+  byRegion: {
+    region: string | null;
+    other: boolean;
+    orders: number;
+    revenue: number;
+    share: number | null;
+  }[];
+  regionColumn: string | null;
+  regionFromAddress: boolean;
+  refundColumn: string | null;
+}

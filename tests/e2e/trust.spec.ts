@@ -40,6 +40,17 @@ test('an order report without a customer column: no amount taken for the custome
   await expect(page.getByTestId('map-customerId')).toHaveValue('');
   await expect(page.getByTestId('map-amount')).toHaveValue('1');
   await expect(page.getByTestId('apply-mapping')).toBeDisabled();
+  // What works without a customer key: revenue by day and province, the share refunded.
+  await page.getByTestId('order-level-show').click();
+  await expect(page.getByTestId('order-level-orders')).toHaveAttribute('data-count', '40');
+  await expect(page.getByTestId('order-level-basis')).toContainText('40 行中有 40 行');
+  await expect(page.getByTestId('order-level-basis')).toContainText('退款取自“退款金额”列');
+  await expect(page.getByTestId('order-level-refund-share')).toHaveText('0%');
+  await expect(page.getByTestId('order-level-by-day').locator('.bars rect')).toHaveCount(28);
+  await expect(page.getByTestId('order-level-by-region')).toContainText('各省收入');
+  await expect(page.getByTestId('order-level-by-region').locator('tbody tr')).toHaveText([
+    /浙江省\s*40/,
+  ]);
   // Picking the amount paid anyway is questioned in words.
   await page.getByTestId('map-customerId').selectOption('2');
   await expect(page.getByTestId('customer-not-key')).toContainText('买家实际支付金额');

@@ -138,6 +138,7 @@ export class TestEngine {
   personas = (...a: StepArgs<'segmentation', 'personas'>) =>
     this.run('segmentation', 'personas', ...a);
   notebookSchema = (...a: StepArgs<'notebook', 'schema'>) => this.run('notebook', 'schema', ...a);
+  orderLevel = (...a: StepArgs<'orders', 'orderLevel'>) => this.run('orders', 'orderLevel', ...a);
   notebookRun = (...a: StepArgs<'notebook', 'run'>) => this.run('notebook', 'run', ...a);
   cancelNotebookRun = (runId: number) => cancelNotebookRun(this.core, runId);
   stepStatements = (...a: StepArgs<'notebook', 'statements'>) =>
