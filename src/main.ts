@@ -4,6 +4,7 @@ import { EngineClient } from './engine/client';
 import { ComputeClient, computePoolSize } from './engine/computeClient';
 import { isCurrency } from './i18n/format';
 import { isLocale, preferredLocale } from './i18n/locales';
+import { fetchFirstScreen, firstScreenSample } from './state/firstScreen';
 import { Session } from './state/session.svelte';
 import type { Persistence } from './state/persistence.svelte';
 import './app.css';
@@ -48,6 +49,11 @@ const lang = params.get('lang');
 session.locale = isLocale(lang) ? lang : preferredLocale(navigator.languages);
 const currency = params.get('currency');
 if (isCurrency(currency)) session.currency = currency;
+
+// A first visit sees the sample's first screen computed at build time while the engine compiles.
+const firstSample = firstScreenSample(params, session.locale);
+if (firstSample)
+  void fetchFirstScreen(firstSample).then((screen) => screen && session.showPreview(screen));
 
 const target = document.getElementById('app');
 if (!target) throw new Error('#app is missing from index.html');

@@ -1,5 +1,6 @@
 import { tableFromIPC } from 'apache-arrow';
 import { tick } from 'svelte';
+import type { FirstScreen } from './firstScreen';
 import type { SortColumn } from '../analysis/customers';
 import { exportMetadata } from '../analysis/exportMetadata';
 import { guessValueColumns } from '../analysis/valueColumns';
@@ -149,6 +150,11 @@ export class Session {
   unreadable = $state.raw<{ source: Source; readOptions: ReadOptions } | null>(null);
   staged = $state<Loaded | null>(null);
   current = $state<(Loaded & { result: AnalysisResult }) | null>(null);
+  /**
+   * A built-in sample's first screen computed at build time (firstScreen.ts), shown while the
+   * engine starts and analyses the same sample; gone once anything else is loaded or on screen.
+   */
+  preview = $state.raw<FirstScreen | null>(null);
   scheme = $state<SegmentScheme>('rfm11');
   /** The analyst's rules for returns, cancellations and duplicates; they apply to every file. */
   policy = $state<IngestPolicy>(structuredClone(DEFAULT_POLICY));
@@ -309,6 +315,8 @@ export class Session {
     const op = this.begin();
     const started = performance.now();
     const loading = { source, replay, readOptions };
+    if (this.preview && !(source.kind === 'sample' && source.sample.name === this.preview.sample))
+      this.preview = null;
     this.loading = loading;
     try {
       const files = await this.sourceFiles(source, op.signal);
@@ -372,6 +380,17 @@ export class Session {
       // first page, and a stale record would make a restart reload this file with old settings.
       if (this.loading === loading) this.loading = null;
     }
+  }
+
+  /**
+   * Show a first screen computed in advance, unless something else is (or is being) loaded: it
+   * stands in only for the sample the page is about to analyse.
+   */
+  showPreview(screen: FirstScreen): void {
+    if (this.current || this.staged) return;
+    const loading = this.loading?.source;
+    if (loading && !(loading.kind === 'sample' && loading.sample.name === screen.sample)) return;
+    this.preview = screen;
   }
 
   /** Read the file that could not be split into columns again, with another delimiter or widths. */
@@ -684,6 +703,7 @@ export class Session {
     }
     if (this.staged?.loaded.datasetId === target.loaded.datasetId) this.staged = null;
     this.current = { ...target, result };
+    this.preview = null;
     this.selectionFilter = null;
     this.page = { segment: null, sort: 'monetary', descending: true, offset: 0 };
     await this.fetchPage();
