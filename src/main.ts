@@ -4,6 +4,7 @@ import { EngineClient } from './engine/client';
 import { ComputeClient, computePoolSize } from './engine/computeClient';
 import { isCurrency } from './i18n/format';
 import { isLocale, preferredLocale } from './i18n/locales';
+import { hasOwnData } from './persist/ownDataMarker';
 import { fetchFirstScreen, firstScreenSample } from './state/firstScreen';
 import { Session } from './state/session.svelte';
 import type { Persistence } from './state/persistence.svelte';
@@ -50,29 +51,34 @@ session.locale = isLocale(lang) ? lang : preferredLocale(navigator.languages);
 const currency = params.get('currency');
 if (isCurrency(currency)) session.currency = currency;
 
-// A first visit sees the sample's first screen computed at build time while the engine compiles.
-const firstSample = firstScreenSample(params, session.locale);
-if (firstSample)
-  void fetchFirstScreen(firstSample).then((screen) => screen && session.showPreview(screen));
+// A first visit sees the sample's first screen computed at build time while the engine compiles;
+// saved work's code follows it (it restores the same sample, or another visit's settings).
+const firstSample = firstScreenSample(params, session.locale, hasOwnData());
+const firstScreen = firstSample
+  ? fetchFirstScreen(firstSample).then((screen) => screen && session.showPreview(screen))
+  : Promise.resolve();
 
 const target = document.getElementById('app');
 if (!target) throw new Error('#app is missing from index.html');
 // `?present` (or `?present=<slide>`) opens a shared link straight into presentation mode.
 const present = params.has('present') ? params.get('present') || 'overview' : null;
 const theme = params.get('theme') === 'dark' ? 'dark' : 'light';
-// Saved work loads as its own chunk, while the engine starts (the first screen waits for the engine
-// anyway). A shared link (`?config=`, with `?data=` for a public file or `?sample=`) opens its view;
+// Saved work loads as its own chunk once the first screen is painted, while the engine starts. A
+// shared link (`?config=`, with `?data=` for a public file or `?sample=`) opens its view;
 // else the last visit's work comes back from this browser; else a built-in sample.
-const persistence = Promise.all([
-  import('./state/persistence.svelte'),
-  import('./notebook/sessionNotebook'),
-]).then(([{ Persistence }, { notebookOf }]) => {
-  const saved = new Persistence(session);
-  saved.attachNotebook(notebookOf(session));
-  if (window.valuemap) window.valuemap.persistence = saved;
-  void saved.start(params);
-  return saved;
-});
+const painted = () => new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
+const persistence = firstScreen
+  .then(painted)
+  .then(() =>
+    Promise.all([import('./state/persistence.svelte'), import('./notebook/sessionNotebook')]),
+  )
+  .then(([{ Persistence }, { notebookOf }]) => {
+    const saved = new Persistence(session);
+    saved.attachNotebook(notebookOf(session));
+    if (window.valuemap) window.valuemap.persistence = saved;
+    void saved.start(params);
+    return saved;
+  });
 mount(App, { target, props: { session, present, theme, persistence } });
 
 // Automation and benchmarks read engine facts from here; nothing else depends on it.

@@ -17,9 +17,14 @@ export interface FirstScreen {
 }
 
 /** The sample a first visit opens: the one in `?sample=`, else the default of the UI language. */
-export function firstScreenSample(params: URLSearchParams, locale: string): string | null {
-  // A link that brings data or settings, or saved work, decides what is shown; not the sample.
+export function firstScreenSample(
+  params: URLSearchParams,
+  locale: string,
+  ownDataKept: boolean,
+): string | null {
+  // A link that brings data or settings, or the analyst's kept data, decides what is shown.
   if (params.has('config') || params.has('data')) return null;
+  if (ownDataKept && !params.has('sample')) return null;
   return params.get('sample') ?? (locale === 'zh-CN' ? 'retail-zh' : 'online-retail-en');
 }
 

@@ -34,6 +34,7 @@ import {
   type DataCache,
 } from '../persist/dataCache';
 import { KeptSources } from '../persist/keptSources';
+import { markOwnData } from '../persist/ownDataMarker';
 import {
   FILE_EXTENSION,
   RAW_WARN_BYTES,
@@ -333,6 +334,7 @@ export class Persistence {
     if (this.keptSources.has(source)) return;
     this.keptSources.add(source);
     try {
+      markOwnData(source.kind !== 'sample');
       if (source.kind === 'sample') {
         this.cache = await this.dataCache.save({ kind: 'sample', sample: source.sample.name });
       } else if (source.kind === 'files') {
@@ -362,6 +364,7 @@ export class Persistence {
     if (this.saveTimer) clearTimeout(this.saveTimer);
     this.saveTimer = null;
     await this.dataCache.clear().catch(() => {});
+    markOwnData(false);
     await this.kv.del(CONFIG_KEY).catch(() => {});
     await browserPlaybookStore().clear(SEGMENT_SCHEMES.map(playbookStorageKey));
     for (const scheme of SEGMENT_SCHEMES) this.playbook.state.docs[scheme] = emptyDoc();

@@ -1,4 +1,4 @@
-import { customerCount, expect, test, waitReady } from './fixtures';
+import { customerCount, expect, openOrdersEn, test, waitReady } from './fixtures';
 
 /**
  * Issue 16: a first visit sees the sample's analysed first screen before the engine is ready —
@@ -48,4 +48,27 @@ test('a link that brings its own data fetches no sample first screen', async ({
   await waitReady(page);
   await expect(page.getByTestId('first-screen')).toHaveCount(0);
   expect(fetched).toEqual([]);
+});
+
+test('a reload with the analyst’s own data kept shows no sample first screen before it', async ({
+  page,
+}) => {
+  await openOrdersEn(page);
+  await page.evaluate(() => window.valuemap!.persistence!.flush());
+  await expect(page.getByTestId('save-status')).toHaveAttribute('data-state', 'saved');
+  const fetched: string[] = [];
+  page.on('request', (r) => {
+    if (r.url().endsWith('.first.json')) fetched.push(r.url());
+  });
+  await page.reload();
+  await waitReady(page);
+  await expect(page.getByTestId('summary')).toContainText('orders-en.csv');
+  expect(fetched).toEqual([]);
+  // Cleared, the next visit is a first visit again.
+  await page.getByTestId('saved-work').locator('summary').click();
+  page.once('dialog', (d) => void d.accept());
+  await page.getByTestId('clear-saved').click();
+  await expect.poll(() => page.evaluate(() => window.valuemap!.persistence!.cache)).toBeNull();
+  await page.reload();
+  await expect(page.getByTestId('first-screen')).toBeVisible();
 });
