@@ -155,6 +155,11 @@ export class Session {
    * engine starts and analyses the same sample; gone once anything else is loaded or on screen.
    */
   preview = $state.raw<FirstScreen | null>(null);
+  /**
+   * The background steps of the analysis on screen (value, lifecycle) have ended, however they
+   * ended: the panels below the first screen may load now (LazyPanel).
+   */
+  settled = $state(false);
   scheme = $state<SegmentScheme>('rfm11');
   /** The analyst's rules for returns, cancellations and duplicates; they apply to every file. */
   policy = $state<IngestPolicy>(structuredClone(DEFAULT_POLICY));
@@ -704,6 +709,7 @@ export class Session {
     if (this.staged?.loaded.datasetId === target.loaded.datasetId) this.staged = null;
     this.current = { ...target, result };
     this.preview = null;
+    this.settled = false;
     this.selectionFilter = null;
     this.page = { segment: null, sort: 'monetary', descending: true, offset: 0 };
     await this.fetchPage();
@@ -723,7 +729,9 @@ export class Session {
     if (!skip.includes('value')) await this.computeValue();
     if (!this.isOnScreen(key)) return;
     if (!skip.includes('lifecycle')) await this.computeLifecycle();
-    if (this.warmedUp || !this.isOnScreen(key)) return;
+    if (!this.isOnScreen(key)) return;
+    this.settled = true;
+    if (this.warmedUp) return;
     // The first screen is complete: pay the engine's warm-up now, not on the analyst's file.
     this.warmedUp = true;
     void this.engine

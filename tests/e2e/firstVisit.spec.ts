@@ -72,3 +72,34 @@ test('a reload with the analyst’s own data kept shows no sample first screen b
   await page.reload();
   await expect(page.getByTestId('first-screen')).toBeVisible();
 });
+
+test('segmentation, playbook and notebook load when scrolled near, or once the analysis has settled', async ({
+  page,
+}) => {
+  const chunks: string[] = [];
+  page.on('request', (r) => {
+    const lazy = /\/assets\/(Notebook|PlaybookPanel|SegmentationPanel)-[\w-]+\.js$/.exec(r.url());
+    if (lazy) chunks.push(lazy[1] as string);
+  });
+  // The models' worker arrives late, so the analysis stays unsettled while we look.
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route('**/compute.worker-*.js', async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto('./?lang=en');
+  await waitReady(page);
+  await expect(page.getByTestId('value-status')).toHaveAttribute('data-state', 'computing');
+  expect(chunks).toEqual([]);
+  await expect(page.getByTestId('lazy-notebook')).toBeAttached();
+  // A jump to the notebook brings it in (with what the scroll passes near).
+  await page.getByTestId('jump-nav').getByRole('link', { name: 'Notebook', exact: true }).click();
+  await expect(page.getByTestId('notebook')).toBeVisible();
+  expect(chunks).toContain('Notebook');
+  // Once value and lifecycle are done, the rest follow while the page is idle.
+  release();
+  await expect(page.getByTestId('playbook-panel')).toBeAttached({ timeout: 60_000 });
+  await expect(page.getByTestId('segmentation-panel')).toBeAttached();
+  expect([...new Set(chunks)].sort()).toEqual(['Notebook', 'PlaybookPanel', 'SegmentationPanel']);
+});
