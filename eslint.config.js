@@ -15,6 +15,8 @@ export default ts.config(
       'tests/fixtures/generated/',
       'test-results/',
       'playwright-report/',
+      // Each engineer's own scratch scripts (gitignored).
+      '.scratch/',
     ],
   },
   js.configs.recommended,

@@ -76,6 +76,11 @@ export interface LifecycleSource {
   paramsTable: string;
   /** The rules (lifecycleRulesTableSql). */
   rulesTable: string;
+  /**
+   * The customer days made once by `lifecycleDaysSql` for these as-of and rules; when given, every
+   * statement reads it instead of summing the typed table and numbering purchase days again.
+   */
+  daysTable?: string;
   /** When given, the statement creates (or replaces) this table instead of returning rows. */
   outTable?: string;
 }
@@ -91,7 +96,11 @@ function output(o: { outTable?: string }, select: string): string {
  * `daily`, which is at most as long as the typed table and usually shorter.
  */
 function sourceCtes(o: LifecycleSource): string {
-  return `params AS (SELECT p.as_of, r.* FROM ${o.paramsTable} p, ${o.rulesTable} r),
+  const params = `params AS (SELECT p.as_of, r.* FROM ${o.paramsTable} p, ${o.rulesTable} r)`;
+  if (o.daysTable)
+    return `${params},
+daily AS (SELECT customer_id, day, net, spend, n, first_day, return_day FROM ${o.daysTable})`;
+  return `${params},
 daily AS (
   SELECT t.customer_id, t.day, sum(t.amount) AS net, sum(t.amount) FILTER (WHERE t.amount > 0) AS spend
   FROM ${o.txTable} t, params
@@ -103,22 +112,36 @@ daily AS (
 /**
  * After sourceCtes: `spans` (per customer: first_day, last_day, n purchase days), `population`
  * (interval_days: the interval for one-time buyers) and `marked` (per purchase day: n so far,
- * first_day, and return_day = the day itself when it is a return, else NULL). One window pass.
+ * first_day, and return_day = the day itself when it is a return, else NULL). One window pass —
+ * none when the days table holds them already.
  */
-function stateCtes(): string {
-  return `spans AS (
+function stateCtes(o: LifecycleSource): string {
+  const spans = o.daysTable
+    ? `spans AS (
+  SELECT customer_id, min(day) AS first_day, max(day) AS last_day, max(n) AS n
+  FROM daily WHERE n IS NOT NULL GROUP BY customer_id
+)`
+    : `spans AS (
   SELECT customer_id, min(day) AS first_day, max(day) AS last_day, count(*) AS n
   FROM daily WHERE spend IS NOT NULL GROUP BY customer_id
-),
-population AS (
+)`;
+  const population = `population AS (
   SELECT CAST(coalesce(
     any_value(params.one_time_interval_days),
     median((last_day - first_day) / (n - 1)) FILTER (WHERE n >= 2),
     any_value(params.new_days)) AS DOUBLE) AS interval_days
   FROM spans, params
-),
+)`;
+  if (o.daysTable)
+    return `${spans},
+${population},
+marked AS (
+  SELECT customer_id, day, net, spend, n, first_day, return_day FROM daily WHERE n IS NOT NULL
+)`;
+  return `${spans},
+${population},
 seq AS (
-  SELECT customer_id, day, net,
+  SELECT customer_id, day, net, spend,
     row_number() OVER w AS n,
     first_value(day) OVER w AS first_day,
     lag(day) OVER w AS prev_day
@@ -127,7 +150,7 @@ seq AS (
   WINDOW w AS (PARTITION BY customer_id ORDER BY day)
 ),
 marked AS (
-  SELECT customer_id, day, net, n, first_day,
+  SELECT customer_id, day, net, spend, n, first_day,
     CASE WHEN n >= 2 AND day - first_day > params.new_days
       AND (day - prev_day > params.churn_days
         OR (day - prev_day) / CASE WHEN n >= 3 THEN (prev_day - first_day) / (n - 2)
@@ -138,13 +161,30 @@ marked AS (
 }
 
 /**
+ * The customer days every lifecycle statement reads, made once per as-of date and rules (writes
+ * `outTable`): per customer and day with used rows before the as-of date, `net`, `spend` (NULL on
+ * a day without a purchase), and on purchase days `n` (purchase days so far), `first_day` and
+ * `return_day` (the day when it is a return, else NULL); NULL on the other days. The one window
+ * pass of the lifecycle; the statements given `daysTable` then only group and join.
+ */
+export function lifecycleDaysSql(o: LifecycleSource & { outTable: string }): string {
+  const inner = { ...o, daysTable: undefined };
+  return `CREATE OR REPLACE TABLE ${o.outTable} AS
+WITH ${sourceCtes(inner)},
+${stateCtes(inner)}
+SELECT customer_id, day, net, spend, n, first_day, return_day FROM marked
+UNION ALL
+SELECT customer_id, day, net, spend, NULL, NULL, NULL FROM daily WHERE spend IS NULL`;
+}
+
+/**
  * One row, `interval_days` (DOUBLE): the interval one-time buyers are judged against (the rules'
  * `oneTimeIntervalDays`, else the median own interval of the repeat buyers at the as-of date, else
  * `newDays`; NULL when nobody has bought), and `repeat_buyers` (INTEGER), what the median is over.
  */
 export function populationIntervalSql(o: LifecycleSource): string {
   return `WITH ${sourceCtes(o)},
-${stateCtes()}
+${stateCtes(o)}
 SELECT interval_days, (SELECT CAST(count(*) AS INTEGER) FROM spans WHERE n >= 2) AS repeat_buyers
 FROM population`;
 }
@@ -199,7 +239,7 @@ export function stageAtAsOfSql(o: StageAtAsOfOptions): string {
   return output(
     o,
     `WITH ${sourceCtes(o)},
-${stateCtes()},
+${stateCtes(o)},
 latest AS (
   SELECT customer_id, min(day) AS first_day, max(day) AS last_day, count(*) AS n,
     max(return_day) AS last_return
@@ -267,7 +307,7 @@ export function stageHistorySql(o: StageHistoryOptions): string {
   return output(
     o,
     `WITH ${sourceCtes(o)},
-${stateCtes()},
+${stateCtes(o)},
 periods AS (
   SELECT CAST(ps AS DATE) AS period_start,
     least(${periodEndSql(p, 'CAST(ps AS DATE)')}, params.as_of - 1) AS period_end,

@@ -23,6 +23,7 @@ export type TablePrefix =
   | 'lcstage'
   | 'lchist'
   | 'lccohort'
+  | 'lcdays'
   | 'selk'
   | 'sel'
   | 'value'

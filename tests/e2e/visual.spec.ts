@@ -35,6 +35,11 @@ async function analysed(page: Page, lang: string): Promise<void> {
     timeout: 60_000,
   });
   await expect(page.getByTestId('cluster-run')).toBeEnabled({ timeout: 60_000 });
+  // The panel loads once the page is idle: its clusters and personas are in before the picture.
+  await expect(page.getByTestId('cluster-k')).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId('persona-status')).toHaveAttribute('data-state', 'ready', {
+    timeout: 60_000,
+  });
   // Every disclosure open, so what it holds is part of the picture.
   await page.evaluate(() => {
     for (const d of document.querySelectorAll('details')) d.open = true;

@@ -12,6 +12,7 @@ import {
   stageHistorySql,
   stageSegmentCrossTabSql,
   transitionsSql,
+  lifecycleDaysSql,
 } from '../../src/analysis/lifecycleSql';
 import type { SegmentScheme } from '../../src/analysis/segments';
 import { isIsoDate, tableName } from '../../src/analysis/sql';
@@ -51,9 +52,12 @@ export async function computeLifecycle(
   if (!['month', 'quarter'].includes(o.options.cohortPeriod)) problems.push('cohortPeriod');
   if (problems.length > 0 || !rules) throw new EngineError('invalid_lifecycle_rules', { problems });
   const t = (p: Parameters<typeof tableName>[0]) => tableName(p, datasetId);
-  const source = { txTable: t('tx'), paramsTable: t('params'), rulesTable: t('lcrules') };
+  const typed = { txTable: t('tx'), paramsTable: t('params'), rulesTable: t('lcrules') };
   const [stageTable, historyTable, cohortTable] = [t('lcstage'), t('lchist'), t('lccohort')];
-  sql.runWithParams(lifecycleRulesTableSql(source.rulesTable), lifecycleRulesParams(rules));
+  sql.runWithParams(lifecycleRulesTableSql(typed.rulesTable), lifecycleRulesParams(rules));
+  // The one pass over the typed rows; every statement below reads its customer days.
+  const source = { ...typed, daysTable: t('lcdays') };
+  await sql.run(lifecycleDaysSql({ ...typed, outTable: source.daysTable }));
   await sql.run(stageAtAsOfSql({ ...source, valueTable: o.valueTable, outTable: stageTable }));
   await sql.run(stageHistorySql({ ...source, period: o.options.period, outTable: historyTable }));
   // Cohorts by the history's own period come from the history in one aggregate (~6× faster).
@@ -155,7 +159,13 @@ export async function computeLifecycle(
       scheme: o.scheme,
     }),
   );
-  for (const table of [source.rulesTable, historyTable, cohortTable, behaviourTable])
+  for (const table of [
+    source.rulesTable,
+    source.daysTable,
+    historyTable,
+    cohortTable,
+    behaviourTable,
+  ])
     sql.runNow(`DROP TABLE IF EXISTS ${table}`);
 
   const first = transitions[0];

@@ -16,7 +16,10 @@ export const STEPS = {
     tables: ['clvsum', 'vparams', 'vinputs', 'vpred', 'value', 'vextra', 'vcac'],
     dependsOn: ['analysis'],
   },
-  lifecycle: { tables: ['lcrules', 'lcstage', 'lchist', 'lccohort'], dependsOn: ['analysis'] },
+  lifecycle: {
+    tables: ['lcrules', 'lcdays', 'lcstage', 'lchist', 'lccohort'],
+    dependsOn: ['analysis'],
+  },
   clusters: { tables: ['cluster'], dependsOn: ['analysis'] },
   /** The analyst's selection on the value map, for the customer list and export. */
   selection: { tables: ['sel', 'selk'], dependsOn: ['analysis'] },
