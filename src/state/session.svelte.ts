@@ -378,6 +378,8 @@ export class Session {
       };
     } catch (e) {
       this.fail(e, op);
+      // Its note says the engine is on its way: not true any more once this load has failed.
+      if (this.operation === null) this.preview = null;
       if (this.operation === null && this.error && READ_AGAIN.has(this.error.code))
         this.unreadable = { source, readOptions };
     } finally {
