@@ -81,6 +81,26 @@ describe('fixed-width layouts', () => {
     expect(quoted).toBe('"ab""cd"\t12\n');
   });
 
+  it('rewrites a file of several chunks with no character or line split at their seams', async () => {
+    // ~2.6 MB of lines with three-byte characters, so chunk seams fall inside characters and lines.
+    const lines = Array.from({ length: 40_000 }, (_, i) =>
+      [
+        `C${String(i).padStart(5, '0')}  `,
+        '王小明'.slice(0, 1 + (i % 3)).padEnd(8),
+        '  2024-01-05',
+        ` ${i % 997}.50`,
+      ].join(''),
+    );
+    const widths = [8, 10, 12, 8];
+    const tsv = await (await fixedWidthToTsv(encode(lines.join('\n') + '\n'), widths)).text();
+    const expected = lines.map((l) =>
+      splitFixedLine(l, widths)
+        .map((f) => f.trim())
+        .join('\t'),
+    );
+    expect(tsv.split('\n').slice(0, -1)).toEqual(expected);
+  });
+
   it('takes the widths an analyst types, and refuses what is not a layout', () => {
     expect(parseWidths('5, 8, 7')).toEqual([5, 8, 7]);
     expect(parseWidths('5 8，7')).toEqual([5, 8, 7]);
