@@ -17,8 +17,8 @@ const SAMPLE_LINES = 200;
 /** At least this many columns: an order export has an id, a date and an amount. */
 const MIN_COLUMNS = 3;
 /** Widest column and most columns a layout may have (a guard against prose and typos). */
-export const MAX_WIDTH = 10_000;
-export const MAX_FIXED_COLUMNS = 500;
+const MAX_WIDTH = 10_000;
+const MAX_FIXED_COLUMNS = 500;
 
 /** Display columns of a code point: two for East Asian wide and full-width characters. */
 export function charColumns(cp: number): 1 | 2 {

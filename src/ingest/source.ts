@@ -203,10 +203,12 @@ async function settleDelimiter(
   fileName: string,
 ): Promise<DelimiterInfo | null> {
   const chosen = options.delimiter ?? null;
+  if (chosen === 'fixed' && options.fixedWidths)
+    return { delimiter: 'fixed', chosen: true, widths: options.fixedWidths };
   if (chosen && chosen !== 'fixed') return { delimiter: chosen, chosen: true };
   const head = new TextDecoder().decode(await bytesOf(text.slice(0, HEAD_BYTES)));
   if (chosen === 'fixed') {
-    const widths = options.fixedWidths ?? fixedWidthLayout(head);
+    const widths = fixedWidthLayout(head);
     if (!widths) throw new EngineError('fixed_widths_needed', { file: fileName });
     return { delimiter: 'fixed', chosen: true, widths };
   }

@@ -378,10 +378,12 @@ export class Session {
       };
     } catch (e) {
       this.fail(e, op);
-      // Its note says the engine is on its way: not true any more once this load has failed.
-      if (this.operation === null) this.preview = null;
-      if (this.operation === null && this.error && READ_AGAIN.has(this.error.code))
-        this.unreadable = { source, readOptions };
+      if (this.operation === null) {
+        // Its note says the engine is on its way: not true any more once this load has failed.
+        this.preview = null;
+        if (this.error && READ_AGAIN.has(this.error.code))
+          this.unreadable = { source, readOptions };
+      }
     } finally {
       // This load's own record only: another operation may have begun while this one drew its
       // first page, and a stale record would make a restart reload this file with old settings.

@@ -62,15 +62,17 @@ async function orderLevel(
     );
     const totals = await sql.row<OrderLevelResult['totals']>(orderTotalsSql(table));
     const byDay = await sql.rows<OrderLevelResult['byDay'][number]>(revenueByDaySql(table));
-    const byRegion = sql.rowsWithParams<OrderLevelResult['byRegion'][number]>(
-      revenueByRegionSql(table),
-      [TOP_REGIONS, TOP_REGIONS],
-    );
+    const byRegion = region
+      ? sql.rowsWithParams<OrderLevelResult['byRegion'][number]>(revenueByRegionSql(table), [
+          TOP_REGIONS,
+          TOP_REGIONS,
+        ])
+      : [];
     return {
       datasetId,
       totals,
       byDay,
-      byRegion: region ? byRegion : [],
+      byRegion,
       regionColumn: region ? (names[region.index] ?? null) : null,
       regionFromAddress: region?.address ?? false,
       refundColumn: refund === null || refund === mapping.amount ? null : (names[refund] ?? null),
