@@ -13,6 +13,8 @@ import {
   stageSegmentCrossTabSql,
   transitionsSql,
   lifecycleDaysSql,
+  customerIdsSql,
+  customerIdsTable,
 } from '../../src/analysis/lifecycleSql';
 import type { SegmentScheme } from '../../src/analysis/segments';
 import { isIsoDate, tableName } from '../../src/analysis/sql';
@@ -57,6 +59,7 @@ export async function computeLifecycle(
   sql.runWithParams(lifecycleRulesTableSql(typed.rulesTable), lifecycleRulesParams(rules));
   // The one pass over the typed rows; every statement below reads its customer days.
   const source = { ...typed, daysTable: t('lcdays') };
+  await sql.run(customerIdsSql(source));
   await sql.run(lifecycleDaysSql({ ...typed, outTable: source.daysTable }));
   await sql.run(stageAtAsOfSql({ ...source, valueTable: o.valueTable, outTable: stageTable }));
   await sql.run(stageHistorySql({ ...source, period: o.options.period, outTable: historyTable }));
@@ -162,6 +165,7 @@ export async function computeLifecycle(
   for (const table of [
     source.rulesTable,
     source.daysTable,
+    customerIdsTable(source.daysTable),
     historyTable,
     cohortTable,
     behaviourTable,
