@@ -159,7 +159,14 @@ try {
     const native = nativeRuns(file);
     console.log(
       `native ${size}:`,
-      JSON.stringify(native.map((r) => ({ load: round(r.loadMs), analyse: round(r.analyseMs) }))),
+      JSON.stringify(
+        native.map((r) => ({
+          load: round(r.loadMs),
+          analyse: round(r.analyseMs),
+          bareLoad: round(r.bareLoadMs),
+          bareRfm: round(r.bareRfmMs),
+        })),
+      ),
     );
     results.native[size] = { runs: native, median: medians(native) };
   }
@@ -195,7 +202,7 @@ const report = {
   }),
   runsPerSize: RUNS,
   notes:
-    'Medians of warm runs (the file chosen after the app finished its background warm-up), plus one cold run (file chosen as soon as the first screen is up). Browser figures come from the app itself (session.lastTimings): read = fetching a sample (0 for a chosen file, which the worker reads in place); load = worker: detect format and encoding, transcode or validate UTF-8, register, read_csv, profile; analyse = typing, RFM, summaries, segments, grid; firstPage = first customer page fetched and painted; fileToSegments = file chosen to segments on screen; value = segments on screen to customer value ready (model summary in SQL, fits, predictions, classes; valueFit = the fits and predictions alone); lifecycle = value ready to lifecycle ready (stages at the as-of date, monthly stage history, counts over time, flows, cohorts, churn risk, behaviour change, stage × segment). Native = the same SQL builders in @duckdb/node-api, threads=1.',
+    "Medians of warm runs (the file chosen after the app finished its background warm-up), plus one cold run (file chosen as soon as the first screen is up). Browser figures come from the app itself (session.lastTimings): read = fetching a sample (0 for a chosen file, which the worker reads in place); load = worker: detect format and encoding, transcode or validate UTF-8, register, read_csv, profile; analyse = typing, RFM, summaries, segments, grid; firstPage = first customer page fetched and painted; fileToSegments = file chosen to segments on screen; value = segments on screen to customer value ready (model summary in SQL, fits, predictions, classes; valueFit = the fits and predictions alone); lifecycle = value ready to lifecycle ready (stages at the as-of date, monthly stage history, counts over time, flows, cohorts, churn risk, behaviour change, stage × segment). Native = the same SQL builders in @duckdb/node-api, threads=1; nativeBare (bareLoadMs, bareRfmMs) = the file read typed by DuckDB's own sniffer and a plain RFM (max date, distinct purchase days, sum, quintiles), threads=1, in the same run: the floor issue 16 measures file→segments against (ratio.fileToSegmentsOverBare, warm; coldFileToSegmentsOverBare, first visit).",
   sizes: Object.fromEntries(
     SIZES.map((size) => {
       const b = results.browser[size].median;
@@ -209,6 +216,12 @@ const report = {
           ratio: {
             load: round(b.loadMs / n.loadMs, 2),
             analyse: round(b.analyseMs / n.analyseMs, 2),
+            // Issue 16's yardstick: file chosen → segments on screen over the bare typed load + RFM.
+            fileToSegmentsOverBare: round(b.fileToSegmentsMs / (n.bareLoadMs + n.bareRfmMs), 2),
+            coldFileToSegmentsOverBare: round(
+              results.browser[size].cold.fileToSegmentsMs / (n.bareLoadMs + n.bareRfmMs),
+              2,
+            ),
           },
           runs: { browser: results.browser[size].runs, native: results.native[size].runs },
         },
@@ -240,12 +253,12 @@ console.log(
   `\nValueMap load + RFM — ${report.machine.cpu}, ${report.machine.cores} cores, Chromium ${report.machine.chromium}`,
 );
 console.log(
-  'size | engine start | file→table | analysis | first page | file→segments (cold) | value (fit) | lifecycle | result→main | peak MB | native load / analysis | ratio',
+  'size | engine start | file→table | analysis | first page | file→segments (cold) | value (fit) | lifecycle | result→main | peak MB | native load / analysis | ratio | native bare load + RFM | file→segments ÷ bare (cold)',
 );
 for (const [size, s] of Object.entries(report.sizes)) {
   const b = s.browser;
   console.log(
-    `${size} | ${b.engineStartMs} ms | ${b.loadMs} ms | ${b.analyseMs} ms | ${b.firstPageMs} ms | ${b.fileToSegmentsMs} ms (${round(s.browserCold.fileToSegmentsMs)}) | ${b.valueMs} ms (${b.valueFitMs} ms) | ${b.lifecycleMs} ms | ${b.resultToMainMs} ms (${round(b.resultBytes / 2 ** 20, 1)} MB) | ${round(b.peakRendererMb)} | ${s.native.loadMs} / ${s.native.analyseMs} ms | ${s.ratio.load}× / ${s.ratio.analyse}×`,
+    `${size} | ${b.engineStartMs} ms | ${b.loadMs} ms | ${b.analyseMs} ms | ${b.firstPageMs} ms | ${b.fileToSegmentsMs} ms (${round(s.browserCold.fileToSegmentsMs)}) | ${b.valueMs} ms (${b.valueFitMs} ms) | ${b.lifecycleMs} ms | ${b.resultToMainMs} ms (${round(b.resultBytes / 2 ** 20, 1)} MB) | ${round(b.peakRendererMb)} | ${s.native.loadMs} / ${s.native.analyseMs} ms | ${s.ratio.load}× / ${s.ratio.analyse}× | ${s.native.bareLoadMs} + ${s.native.bareRfmMs} ms | ${s.ratio.fileToSegmentsOverBare}× (${s.ratio.coldFileToSegmentsOverBare}×)`,
   );
 }
 console.log(
