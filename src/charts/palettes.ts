@@ -6,23 +6,7 @@
  */
 import { interpolateCividis, interpolateViridis } from 'd3-scale-chromatic';
 
-/** Okabe & Ito (2008), black moved last so that it is used only when the others are taken. */
-export const CATEGORICAL = [
-  '#E69F00',
-  '#56B4E9',
-  '#009E73',
-  '#F0E442',
-  '#0072B2',
-  '#D55E00',
-  '#CC79A7',
-  '#999999',
-  '#000000',
-] as const;
-
-/** Colour of the i-th category; beyond nine categories colours repeat (labels tell them apart). */
-export function categoricalColour(index: number): string {
-  return CATEGORICAL[((index % CATEGORICAL.length) + CATEGORICAL.length) % CATEGORICAL.length]!;
-}
+export { CATEGORICAL, categoricalColour } from './categorical';
 
 /** Sequential colour for t in [0, 1] (low → high). */
 export const sequential = (t: number): string => interpolateCividis(Math.min(1, Math.max(0, t)));

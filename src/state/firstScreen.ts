@@ -1,12 +1,14 @@
 /**
  * The first screen of a first visit, computed at build time (scripts/generate-first-screen.mjs):
- * the default sample's analysis as the engine returns it, fetched as a small JSON file while the
- * engine's wasm compiles, so the page shows the sample's summary, grid and segments at once.
+ * the default sample's analysis as the engine returns it and its value map as the page opens it,
+ * fetched as a small JSON file while the engine's wasm compiles, so the page shows the sample's
+ * summary, grid, segments and value map at once.
  */
+import type { ValueMapPreview } from '../charts/valueMapPreview';
 import type { AnalysisResult } from '../engine/types';
 
 /** The file's version; scripts/generate-first-screen.mjs writes the same number. */
-export const FIRST_SCREEN_VERSION = 1;
+export const FIRST_SCREEN_VERSION = 2;
 
 export interface FirstScreen {
   version: number;
@@ -14,6 +16,11 @@ export interface FirstScreen {
   sample: string;
   scheme: 'rfm11';
   result: AnalysisResult;
+  /**
+   * The value map after the value step with the page's default settings (marks sampled above a
+   * few thousand customers: see valueMapPreview.ts); null when the value step failed.
+   */
+  valueMap: ValueMapPreview | null;
 }
 
 /** The sample a first visit opens: the one in `?sample=`, else the default of the UI language. */

@@ -52,6 +52,9 @@ export const en = {
   'valueMap.tooltip.pair': '{label}: {value}',
   'valueMap.tooltip.total': 'Total value',
   'valueMap.days': '{n} days',
+  'valueMap.preview.note':
+    'Computed in advance: selecting, zooming, other axes and colours come once the engine has started.',
+  'valueMap.preview.sampled': '{shown} of the {n} customers drawn, an even sample.',
 } as const;
 
 export const zh: Record<keyof typeof en, string> = {
@@ -107,4 +110,6 @@ export const zh: Record<keyof typeof en, string> = {
   'valueMap.tooltip.pair': '{label}：{value}',
   'valueMap.tooltip.total': '总价值',
   'valueMap.days': '{n} 天',
+  'valueMap.preview.note': '预先计算的结果：引擎启动后即可框选、缩放、切换坐标轴与着色。',
+  'valueMap.preview.sampled': '共 {n} 位客户，均匀抽取其中 {shown} 位绘制。',
 };
