@@ -57,10 +57,55 @@ function withoutGlue(code: string, drop: GlueBundle): string {
   return code.slice(0, glue.from) + stub + code.slice(glue.to);
 }
 
+/**
+ * src/boot.ts as a script of its own, ahead of the app: a build entry whose chunk index.html loads
+ * `async`, so the engine's worker (and DuckDB's wasm) starts while the app's JavaScript is still
+ * downloading. A module script written into index.html would be bundled into the app's entry
+ * chunk and wait for all of it. src/main.ts imports the same chunk, so the module runs once.
+ */
+function bootEntry(): Plugin {
+  const entry = 'src/boot.ts';
+  const root = fileURLToPath(new URL('.', import.meta.url));
+  return {
+    name: 'valuemap:boot-entry',
+    config(_, { command }) {
+      if (command !== 'build') return;
+      return {
+        build: {
+          rolldownOptions: {
+            input: { index: `${root}index.html`, boot: `${root}${entry}` },
+          },
+        },
+      };
+    },
+    transformIndexHtml: {
+      order: 'post',
+      handler(_, context) {
+        let src = `/${entry}`; // the dev server serves the module itself
+        if (context.bundle) {
+          const chunk = Object.values(context.bundle).find(
+            (c) => c.type === 'chunk' && c.isEntry && c.name === 'boot',
+          );
+          if (!chunk) throw new Error('boot-entry: no boot chunk in the bundle');
+          src = `./${chunk.fileName}`;
+        }
+        // After csp.js (end of head): the worker must inherit the connection policy it writes.
+        return [
+          {
+            tag: 'script',
+            attrs: { type: 'module', crossorigin: true, async: true, src },
+            injectTo: 'head',
+          },
+        ];
+      },
+    },
+  };
+}
+
 export default defineConfig({
   // Relative base: the built app works from any sub-path of any static host.
   base: './',
-  plugins: [svelte(), duckdbSingleGlue()],
+  plugins: [svelte(), duckdbSingleGlue(), bootEntry()],
   resolve: {
     alias: [{ find: /^duckdb-wasm-browser-blocking$/, replacement: duckdbBrowserBlocking }],
   },

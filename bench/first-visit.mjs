@@ -2,7 +2,8 @@
 // (new profile, no HTTP or code cache) against the production build served plainly: navigation →
 // the sample's first screen (computed at build time) → the engine's own analysis on screen, and
 // the JavaScript the page fetched before its first screen, by the requests it made (sizes gzip, as
-// a static host serves them). Prints a table and writes bench/results/first-visit.json.
+// a static host serves them), and when the engine's worker script and DuckDB's wasm were
+// requested. Prints a table and writes bench/results/first-visit.json.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -64,11 +65,18 @@ async function run(lang) {
     const app = before.filter((r) => !DUCKDB_RUNTIME.test(r.url));
     const runtime = before.filter((r) => DUCKDB_RUNTIME.test(r.url));
     const kb = (list) => round(list.reduce((n, r) => n + gzipBytes(r.url), 0) / 1024, 1);
+    const requestedAt = (pattern) => {
+      const first = requests.find((r) => pattern.test(new URL(r.url).pathname));
+      return first ? first.at - t0 : null;
+    };
     return {
       firstScreenMs,
       fromPreview: preview > 0,
       analysedMs,
       engineStartMs: round(engineStartMs),
+      // Navigation → the engine's worker script, and → DuckDB's wasm, requested.
+      dbWorkerRequestedMs: requestedAt(/\/db\.worker-[\w-]+\.js$/),
+      wasmRequestedMs: requestedAt(/\.wasm$/),
       appJsKbBeforeFirstScreen: kb(app),
       duckdbJsKbBeforeFirstScreen: kb(runtime),
       jsFilesBeforeFirstScreen: before.length,

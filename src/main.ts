@@ -9,34 +9,20 @@ import { fetchFirstScreen, firstScreenSample } from './state/firstScreen';
 import { Session } from './state/session.svelte';
 import type { Persistence } from './state/persistence.svelte';
 import './app.css';
-import dbWorkerUrl from '../workers/db.worker.ts?worker&url';
 import computeWorkerUrl from '../workers/compute.worker.ts?worker&url';
+import { adoptEarlyDbWorker, blobStarting, connectPolicyWritten, startDbWorker } from './boot';
 
 // public/csp.js writes the connect-src policy; without it connections would be unrestricted.
-if (!document.querySelector('meta[data-csp="connect"]'))
+if (!connectPolicyWritten())
   throw new Error('ValueMap: csp.js did not run; not starting without the connection policy');
 
-/**
- * A worker started from its own URL runs under its response's CSP, which a static host leaves
- * empty: it could connect anywhere. Started from a blob: URL that imports it, it inherits this
- * page's policy (connect-src, 'wasm-unsafe-eval') instead — tests/e2e/security.spec.ts checks it.
- */
-const blobStarting = (url: string) =>
-  URL.createObjectURL(
-    new Blob([`import ${JSON.stringify(new URL(url, location.href).href)};`], {
-      type: 'text/javascript',
-    }),
-  );
-const dbWorkerBlob = blobStarting(dbWorkerUrl);
+// Workers start from blob: URLs so that they inherit the page's policy (see boot.ts).
 const computeWorkerBlob = blobStarting(computeWorkerUrl);
 
-// The worker (and so the engine) starts now, while the page renders, not when a file arrives.
+// The engine's first worker was started by boot.ts, before this script had downloaded; a
+// restart's workers are started here.
 const engine = new EngineClient(
-  (generation) =>
-    new Worker(dbWorkerBlob, {
-      type: 'module',
-      name: `db-${generation}`,
-    }),
+  (generation) => (generation === 0 && adoptEarlyDbWorker()) || startDbWorker(generation),
 );
 // Models run in workers of their own (a few, so that fits run side by side), each started when a
 // job first needs it.

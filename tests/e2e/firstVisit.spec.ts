@@ -25,6 +25,16 @@ for (const lang of ['en', 'zh-CN'] as const) {
     const earlyRevenue = await first.getByTestId('revenue').textContent();
     await expect(first.getByTestId('segment-table').locator('tbody tr')).toHaveCount(11);
     await expect(first.getByTestId('scheme')).toBeDisabled();
+    // The value map too, as the page opens it (current × potential value), drawn without the engine.
+    const map = first.getByTestId('value-map-preview');
+    await expect(map).toBeVisible();
+    const marks = Number(
+      await map.getByTestId('value-map-preview-canvas').getAttribute('data-marks'),
+    );
+    expect(marks).toBeGreaterThan(100);
+    await expect(map.locator('.quadrant')).toHaveCount(4);
+    await expect(map.getByRole('listitem')).toHaveCount(11);
+    await expect(page.getByTestId('status')).toHaveAttribute('data-state', 'loading');
     expect(shownAfter).toBeLessThan(3000);
 
     await waitReady(page);
@@ -34,6 +44,35 @@ for (const lang of ['en', 'zh-CN'] as const) {
     await expect(page.getByTestId('scheme')).toBeEnabled();
   });
 }
+
+test('the engine’s worker starts while the app’s own JavaScript is still downloading', async ({
+  page,
+}) => {
+  // The app's entry chunks arrive late; the small boot chunk starts the worker meanwhile.
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let appArrived = false;
+  await page.route(/\/assets\/index-[\w-]+\.js$/, async (route) => {
+    await held;
+    appArrived = true;
+    await route.continue();
+  });
+  const workerScripts: string[] = [];
+  page.on('request', (r) => {
+    if (/\/assets\/db\.worker-[\w-]+\.js$/.test(r.url())) workerScripts.push(r.url());
+  });
+  const workerStarted = page.waitForRequest(/\/assets\/db\.worker-[\w-]+\.js$/, {
+    timeout: 10_000,
+  });
+  await page.goto('./?lang=en', { waitUntil: 'commit' });
+  await workerStarted;
+  expect(appArrived).toBe(false);
+  release();
+  await waitReady(page);
+  // The page adopted that worker: no second engine was started.
+  expect(workerScripts).toHaveLength(1);
+  expect(await page.evaluate(() => window.valuemap!.engine.restartCount)).toBe(0);
+});
 
 test('a link that brings its own data fetches no sample first screen', async ({
   page,
