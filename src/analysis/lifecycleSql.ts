@@ -326,29 +326,34 @@ export interface StageHistoryOptions extends LifecycleSource {
 }
 
 /**
- * The stage of every customer at every period end, from the period of their first purchase to
- * the period holding the last day before the as-of date, in one statement. A period's end is its
- * last day, or as-of − 1 for the period the as-of date falls in (so the last row of each customer
- * is its stage at the as-of date by the recency rules). The stage at period end E is judged at
- * reference date E + 1 (purchases on E count) by the recency, frequency and interval rules only:
- * no P(alive) in the history (there is one fitted model, at the as-of date). The population
- * interval for one-time buyers is the one at the as-of date, for every period.
+ * The stage history as spells (the common table expressions after sourceCtes and stateCtes):
+ * `periods` (`idx` 0…, `period_start`, `period_end`: its last day, or as-of − 1 for the period the
+ * as-of date falls in) and `spells`, one row per customer and run of periods with one stage:
+ * `customer_id`, `k_from`, `k_to` (period indexes, `k_to` exclusive), `stage`, `first_purchase`,
+ * `purchased` and `revenue` (what the customer bought and its net revenue in period `k_from`;
+ * false and 0 unless that is a period with used rows).
  *
- * Rows: `period_start`, `period_end` (DATE), `customer_id` (the customer's number, `cid`, when read
- * from a days table: the history is grouped and joined, never listed), `stage`, `first_purchase`
- * (DATE), `purchased` (a purchase day in the period),
- * `revenue_in_period` (net revenue of the customer's used rows dated in the period, refunds
- * included; 0 when none). Ordered by period_end, customer_id when returned as rows; a table
- * (`outTable`) is written unordered, which is faster.
- *
- * Cost: one row per customer and period, so weeks make about four times the rows of months (7.1M
- * rows for the 5M-row benchmark file by month); only the columns its readers use are kept.
+ * How: days are grouped per customer and period; a window pass carries the state (last purchase
+ * day, purchase days so far, latest return) forward to the next period with activity. Between two
+ * such periods the state is fixed, and each stage rule (STAGE_CASE) flips at most once as the period
+ * end moves on: "new" ends, "churned" and "at risk" begin, "won back" ends. The first period where
+ * each flips is computed from dates (`periodIndexSql`), so a customer silent for thirty periods
+ * makes at most five spells, not thirty rows. The "at risk" rule compares a ratio of days, so its
+ * day count is the least whole number of days that passes it, found with the same floating-point
+ * division the rule uses.
  */
-export function stageHistorySql(o: StageHistoryOptions): string {
+function spellCtes(o: StageHistoryOptions): string {
   const p = o.period;
-  return output(
-    o,
-    `WITH ${sourceCtes(o)},
+  const at = (day: string) => periodIndexSql(p, day);
+  const interval = `CASE WHEN n >= 2 THEN (last_day - first_day) / (n - 1) ELSE population.interval_days END`;
+  // The least whole number of days s with s / interval > factor: floor(factor × interval) ± 1
+  // covers rounding either way. Capped where dates would overflow (no one waits 2,700 years).
+  const riskDays = `least(CASE
+      WHEN (s0 - 1) / i > params.overdue_factor THEN s0 - 1
+      WHEN s0 / i > params.overdue_factor THEN s0
+      WHEN (s0 + 1) / i > params.overdue_factor THEN s0 + 1
+      ELSE s0 + 2 END, 1000000)`;
+  return `${sourceCtes(o)},
 ${stateCtes(o)},
 periods AS (
   SELECT CAST(ps AS DATE) AS period_start,
@@ -359,21 +364,20 @@ periods AS (
     FROM spans, params
   ), params
 ),
+bounds AS (SELECT min(period_start) AS first_start, CAST(count(*) AS INTEGER) AS k_end FROM periods),
 all_days AS (${
-      o.daysTable
-        ? 'SELECT customer_id, day, n, first_day, return_day, net FROM daily'
-        : `SELECT customer_id, day, n, first_day, return_day, net FROM marked
+    o.daysTable
+      ? 'SELECT customer_id, day, n, first_day, return_day, net FROM daily'
+      : `SELECT customer_id, day, n, first_day, return_day, net FROM marked
   UNION ALL
   SELECT customer_id, day, NULL, NULL, NULL, net FROM daily WHERE spend IS NULL`
-    }),
+  }),
 per_period AS (
-  SELECT x.*, pr.idx
-  FROM (
-    SELECT customer_id, ${periodStartSql(p, 'day')} AS period_start,
-      max(CASE WHEN n IS NOT NULL THEN day END) AS last_day, max(n) AS n, min(first_day) AS first_day,
-      max(return_day) AS period_return, sum(net) AS revenue, max(n) IS NOT NULL AS purchased
-    FROM all_days GROUP BY ALL
-  ) x JOIN periods pr USING (period_start)
+  SELECT customer_id, ${at(periodStartSql(p, 'day'))} AS idx,
+    max(CASE WHEN n IS NOT NULL THEN day END) AS last_day, max(n) AS n, min(first_day) AS first_day,
+    max(return_day) AS period_return, sum(net) AS revenue, max(n) IS NOT NULL AS purchased
+  -- Days before the first purchase period (a refund before anyone bought) are in no period.
+  FROM all_days, bounds b, params WHERE day >= b.first_start GROUP BY ALL
 ),
 carried AS (
   SELECT customer_id, idx, revenue, purchased,
@@ -385,35 +389,118 @@ carried AS (
   FROM per_period
   WINDOW w AS (PARTITION BY customer_id ORDER BY idx)
 ),
-grid AS (
-  SELECT customer_id, last_day, n, first_day, last_return,
-    CASE WHEN k = idx THEN revenue ELSE 0 END AS revenue_in_period, k = idx AND purchased AS purchased, k
+flips AS (
+  SELECT customer_id, idx, k_stop, revenue, purchased, first_day, loyal,
+    ${at('first_day + params.new_days')} AS new_until,
+    ${at('last_day + params.churn_days')} AS churned_from,
+    ${at(`last_day + CAST(${riskDays} AS INTEGER) - 1`)} AS at_risk_from,
+    CASE WHEN last_return IS NULL THEN 0 ELSE ${at('last_return + params.won_back_days')} END AS won_back_until
   FROM (
-    SELECT carried.*, unnest(range(idx, coalesce(next_idx, (SELECT max(idx) + 1 FROM periods)))) AS k
-    FROM carried WHERE n IS NOT NULL
-  )
+    SELECT customer_id, idx, revenue, purchased, first_day, last_day, last_return,
+      coalesce(next_idx, b.k_end) AS k_stop, n >= params.loyal_min_purchases AS loyal, i,
+      CAST(floor(params.overdue_factor * i) AS BIGINT) AS s0
+    FROM (SELECT *, ${interval} AS i FROM carried, population WHERE n IS NOT NULL), bounds b, params
+  ), bounds b, params
 ),
-measured AS (
-  SELECT pr.period_start, pr.period_end, g.customer_id, g.n, g.first_day, g.purchased, g.revenue_in_period,
-    CAST(pr.period_end + 1 - g.first_day AS INTEGER) AS since_first,
-    CAST(pr.period_end + 1 - g.last_day AS INTEGER) AS since_last,
-    CAST(pr.period_end + 1 - g.last_return AS INTEGER) AS since_return,
-    (pr.period_end + 1 - g.last_day) / CASE WHEN g.n >= 2 THEN (g.last_day - g.first_day) / (g.n - 1)
-      ELSE population.interval_days END AS overdue_ratio,
-    CAST(NULL AS DOUBLE) AS p_alive
-  FROM grid g JOIN periods pr ON pr.idx = g.k, population
-)
-SELECT period_start, period_end, customer_id, ${STAGE_CASE} AS stage,
-  first_day AS first_purchase, purchased, CAST(revenue_in_period AS DOUBLE) AS revenue_in_period
-FROM measured, params${o.outTable ? '' : '\nORDER BY period_end, customer_id'}`,
+-- Each flip inside the run [idx, k_stop) starts a spell (the same period twice starts one) that
+-- lasts until the next flip: five candidates per run, no lists and no window.
+spells AS (
+  SELECT customer_id, k_from,
+    least(k_stop, ${['new_until', 'churned_from', 'at_risk_from', 'won_back_until']
+      .map((f) => `CASE WHEN ${f} > k_from THEN ${f} END`)
+      .join(', ')}) AS k_to,
+    first_day AS first_purchase,
+    CASE WHEN k_from < new_until THEN 'new' WHEN k_from >= churned_from THEN 'churned'
+      WHEN k_from >= at_risk_from THEN 'at_risk' WHEN k_from < won_back_until THEN 'won_back'
+      WHEN loyal THEN 'loyal' ELSE 'active' END AS stage,
+    k_from = idx AND purchased AS purchased,
+    CASE WHEN k_from = idx THEN CAST(revenue AS DOUBLE) ELSE 0 END AS revenue
+  FROM (
+    SELECT flips.*, CASE j WHEN 0 THEN idx WHEN 1 THEN new_until WHEN 2 THEN churned_from
+      WHEN 3 THEN at_risk_from ELSE won_back_until END AS k_from, j
+    FROM flips, (VALUES (0), (1), (2), (3), (4)) candidates(j)
+  )
+  WHERE k_from >= idx AND k_from < k_stop
+    AND (j = 0 OR k_from > idx)
+    AND (j <= 1 OR k_from <> new_until)
+    AND (j <= 2 OR k_from <> churned_from)
+    AND (j <= 3 OR k_from <> at_risk_from)
+)`;
+}
+
+/**
+ * The index of the first period whose end is on or after `day` (a DATE expression): the period
+ * holding it, 0 before the first, and the number of periods when it is on or after the as-of date.
+ * Reads `bounds` and `params` (spellCtes).
+ */
+function periodIndexSql(period: LifecyclePeriod, day: string): string {
+  const offset =
+    period === 'week'
+      ? `(${day} - b.first_start) // 7`
+      : `date_diff('${periodOf(period).trunc}', b.first_start, ${day})`;
+  return `CASE WHEN ${day} >= params.as_of THEN b.k_end ELSE CAST(greatest(${offset}, 0) AS INTEGER) END`;
+}
+
+/** The periods table beside a history table made by `stageHistoryTablesSql`. */
+export function historyPeriodsTable(historyTable: string): string {
+  return `${historyTable}_periods`;
+}
+
+/**
+ * The stage history as the lifecycle step keeps it (two statements, run in order): the periods
+ * (`historyPeriodsTable(outTable)`: `idx`, `period_start`, `period_end`) and the spells
+ * (`outTable`: `customer_id`, `k_from`, `k_to`, `stage`, `first_purchase`, `purchased`,
+ * `revenue`; see spellCtes). The readers below take it as `historyTable`. `stageHistorySql` is the
+ * same history one row per customer and period end.
+ */
+export function stageHistoryTablesSql(o: StageHistoryOptions & { outTable: string }): string[] {
+  const ctes = spellCtes({ ...o, outTable: undefined });
+  return [
+    `CREATE OR REPLACE TABLE ${historyPeriodsTable(o.outTable)} AS
+WITH ${ctes}
+SELECT idx, period_start, period_end FROM periods`,
+    `CREATE OR REPLACE TABLE ${o.outTable} AS
+WITH ${ctes}
+SELECT customer_id, k_from, k_to, stage, first_purchase, purchased, revenue FROM spells`,
+  ];
+}
+
+/**
+ * The stage of every customer at every period end, from the period of their first purchase to
+ * the period holding the last day before the as-of date, in one statement. A period's end is its
+ * last day, or as-of − 1 for the period the as-of date falls in (so the last row of each customer
+ * is its stage at the as-of date by the recency rules). The stage at period end E is judged at
+ * reference date E + 1 (purchases on E count) by the recency, frequency and interval rules only:
+ * no P(alive) in the history (there is one fitted model, at the as-of date). The population
+ * interval for one-time buyers is the one at the as-of date, for every period.
+ *
+ * Rows: `period_start`, `period_end` (DATE), `customer_id` (the customer's number, `cid`, when read
+ * from a days table), `stage`, `first_purchase` (DATE), `purchased` (a purchase day in the period),
+ * `revenue_in_period` (net revenue of the customer's used rows dated in the period, refunds
+ * included; 0 when none). Ordered by period_end, customer_id when returned as rows.
+ *
+ * The spells of `stageHistoryTablesSql`, expanded: one row per customer and period (7.1M rows for
+ * the 5M-row benchmark file by month, against 4M spells), so the step keeps the spells and this is
+ * the history's definition in rows (tests, the notebook).
+ */
+export function stageHistorySql(o: StageHistoryOptions): string {
+  return output(
+    o,
+    `WITH ${spellCtes(o)}
+SELECT pr.period_start, pr.period_end, s.customer_id, s.stage, s.first_purchase,
+  s.purchased AND s.k = s.k_from AS purchased,
+  CASE WHEN s.k = s.k_from THEN s.revenue ELSE 0 END AS revenue_in_period
+FROM (SELECT spells.*, unnest(range(k_from, k_to)) AS k FROM spells) s
+JOIN periods pr ON pr.idx = s.k${o.outTable ? '' : '\nORDER BY pr.period_end, s.customer_id'}`,
   );
 }
 
 /**
- * Customers and revenue per period end and stage (or phase), from a table made by
- * `stageHistorySql`: every group at every period end, 0 when empty, ordered by period_end then
+ * Customers and revenue per period end and stage (or phase), from a history made by
+ * `stageHistoryTablesSql`: every group at every period end, 0 when empty, ordered by period_end then
  * LIFECYCLE_STAGES (LIFECYCLE_PHASES) order. Rows: `period_end`, `stage` (or `phase`),
- * `customers`, `revenue` (the revenue in the period of the customers in that group).
+ * `customers`, `revenue` (the revenue in the period of the customers in that group). Customers
+ * are counted as spells starting minus spells ending, summed over the periods.
  */
 export function stageCountsOverTimeSql(o: {
   historyTable: string;
@@ -426,36 +513,50 @@ export function stageCountsOverTimeSql(o: {
   const name = byPhase ? 'phase' : 'stage';
   const groups = keys.map((k, i) => `(${constantLiteral(k)}, ${i})`).join(', ');
   const key = byPhase ? phaseCaseSql('stage') : 'stage';
-  return `WITH h AS (SELECT period_end, ${key} AS grp, revenue_in_period FROM ${o.historyTable}),
-ends AS (SELECT DISTINCT period_end FROM h),
+  return `WITH s AS (SELECT k_from, k_to, ${key} AS grp, revenue FROM ${o.historyTable}),
 groups(grp, ord) AS (VALUES ${groups}),
-counts AS (
-  SELECT period_end, grp, count(*) AS customers, sum(revenue_in_period) AS revenue
-  FROM h GROUP BY period_end, grp
+deltas AS (
+  SELECT k, grp, sum(d) AS d
+  FROM (SELECT k_from AS k, grp, 1 AS d FROM s UNION ALL SELECT k_to, grp, -1 FROM s)
+  GROUP BY k, grp
+),
+revenue AS (SELECT k_from AS k, grp, sum(revenue) AS revenue FROM s GROUP BY k_from, grp),
+counted AS (
+  SELECT p.period_end, g.grp, g.ord,
+    sum(coalesce(d.d, 0)) OVER (PARTITION BY g.grp ORDER BY p.idx) AS customers,
+    r.revenue
+  FROM ${historyPeriodsTable(o.historyTable)} p CROSS JOIN groups g
+  LEFT JOIN deltas d ON d.k = p.idx AND d.grp = g.grp
+  LEFT JOIN revenue r ON r.k = p.idx AND r.grp = g.grp
 )
-SELECT e.period_end, g.grp AS ${name}, CAST(coalesce(c.customers, 0) AS INTEGER) AS customers,
-  CAST(coalesce(c.revenue, 0) AS DOUBLE) AS revenue
-FROM ends e CROSS JOIN groups g LEFT JOIN counts c ON c.period_end = e.period_end AND c.grp = g.grp
-ORDER BY e.period_end, g.ord`;
+SELECT period_end, grp AS ${name}, CAST(customers AS INTEGER) AS customers,
+  CAST(coalesce(revenue, 0) AS DOUBLE) AS revenue
+FROM counted
+ORDER BY period_end, ord`;
 }
 
 /**
- * Flows between two dates, from a table made by `stageHistorySql`; bind [dateA, dateB] (ISO
+ * Flows between two dates, from a history made by `stageHistoryTablesSql`; bind [dateA, dateB] (ISO
  * dates). Each date is snapped to the first period end on or after it (the end of the period that
  * holds it), or to the last period end when it is later than all. Customers without a purchase
  * by a date are 'none' there. Rows: `period_end_a`, `period_end_b`, `from_stage`, `to_stage`,
  * `customers`, ordered by from then to (none first, then LIFECYCLE_STAGES order).
  */
 export function transitionsSql(o: { historyTable: string }): string {
-  return `WITH h AS (SELECT period_end, customer_id, stage FROM ${o.historyTable}),
-picked AS (SELECT CAST(? AS DATE) AS a, CAST(? AS DATE) AS b),
+  const periods = historyPeriodsTable(o.historyTable);
+  return `WITH picked AS (SELECT CAST(? AS DATE) AS a, CAST(? AS DATE) AS b),
 ends AS (
   SELECT coalesce(min(e.period_end) FILTER (WHERE e.period_end >= picked.a), max(e.period_end)) AS end_a,
     coalesce(min(e.period_end) FILTER (WHERE e.period_end >= picked.b), max(e.period_end)) AS end_b
-  FROM (SELECT DISTINCT period_end FROM h) e, picked
+  FROM ${periods} e, picked
 ),
-at_a AS (SELECT h.customer_id, h.stage FROM h, ends WHERE h.period_end = ends.end_a),
-at_b AS (SELECT h.customer_id, h.stage FROM h, ends WHERE h.period_end = ends.end_b),
+ks AS (
+  SELECT (SELECT idx FROM ${periods} WHERE period_end = ends.end_a) AS ka,
+    (SELECT idx FROM ${periods} WHERE period_end = ends.end_b) AS kb
+  FROM ends
+),
+at_a AS (SELECT s.customer_id, s.stage FROM ${o.historyTable} s, ks WHERE s.k_from <= ks.ka AND ks.ka < s.k_to),
+at_b AS (SELECT s.customer_id, s.stage FROM ${o.historyTable} s, ks WHERE s.k_from <= ks.kb AND ks.kb < s.k_to),
 flows AS (
   SELECT coalesce(a.stage, 'none') AS from_stage, coalesce(b.stage, 'none') AS to_stage,
     count(*) AS customers
@@ -526,11 +627,11 @@ ORDER BY g.cohort_start, period_index`,
 }
 
 /**
- * The same cohort table as `cohortSql` (same rows, columns and definitions), from a table made by
- * `stageHistorySql`: the history holds every customer at every period from its first (so a
- * cohort's rows at any period are all its members), with its revenue and whether it bought, so
- * this is one aggregate over it instead of a second pass over the typed rows. `period` must be
- * the history's; cohorts are by that period.
+ * The same cohort table as `cohortSql` (same rows, columns and definitions), from a history made
+ * by `stageHistoryTablesSql`: the history holds every customer at every period from its first (so
+ * a cohort's members at any period are all its members), with its revenue and whether it bought,
+ * so this is a few aggregates over its spells instead of a second pass over the typed rows.
+ * `period` must be the history's; cohorts are by that period.
  */
 export function cohortFromHistorySql(o: {
   historyTable: string;
@@ -538,15 +639,30 @@ export function cohortFromHistorySql(o: {
   outTable?: string;
 }): string {
   const p = o.period;
+  const periods = historyPeriodsTable(o.historyTable);
   return output(
     o,
-    `WITH cells AS (
-  SELECT ${periodStartSql(p, 'first_purchase')} AS cohort_start, period_start,
-    any_value(period_end) = ${periodEndSql(p, 'period_start')} AS complete,
-    count(*) AS cohort_size, count(*) FILTER (WHERE purchased) AS customers,
-    sum(revenue_in_period) AS revenue
+    `WITH s AS (
+  SELECT ${periodStartSql(p, 'first_purchase')} AS cohort_start, k_from, k_to, purchased, revenue
   FROM ${o.historyTable}
-  GROUP BY cohort_start, period_start
+),
+deltas AS (
+  SELECT cohort_start, k, sum(d) AS d
+  FROM (SELECT cohort_start, k_from AS k, 1 AS d FROM s UNION ALL SELECT cohort_start, k_to, -1 FROM s)
+  GROUP BY ALL
+),
+starts AS (
+  SELECT cohort_start, k_from AS k, count(*) FILTER (WHERE purchased) AS customers, sum(revenue) AS revenue
+  FROM s GROUP BY ALL
+),
+cells AS (
+  SELECT c.cohort_start, pr.period_start, pr.period_end = ${periodEndSql(p, 'pr.period_start')} AS complete,
+    sum(coalesce(d.d, 0)) OVER (PARTITION BY c.cohort_start ORDER BY pr.idx) AS cohort_size,
+    coalesce(st.customers, 0) AS customers, coalesce(st.revenue, 0) AS revenue
+  FROM (SELECT DISTINCT cohort_start FROM deltas) c
+  JOIN ${periods} pr ON pr.period_start >= c.cohort_start
+  LEFT JOIN deltas d ON d.cohort_start = c.cohort_start AND d.k = pr.idx
+  LEFT JOIN starts st ON st.cohort_start = c.cohort_start AND st.k = pr.idx
 )
 SELECT cohort_start, CAST(date_diff('${periodOf(p).trunc}', cohort_start, period_start) AS INTEGER) AS period_index,
   period_start, CAST(cohort_size AS INTEGER) AS cohort_size, CAST(customers AS INTEGER) AS customers,

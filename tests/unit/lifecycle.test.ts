@@ -20,6 +20,7 @@ import {
   stageAtAsOfSql,
   stageCountsOverTimeSql,
   stageHistorySql,
+  stageHistoryTablesSql,
   stageSegmentCrossTabSql,
   transitionsSql,
   type LifecycleSource,
@@ -119,6 +120,13 @@ describe('lifecycle stages on a hand-made history', () => {
     src = await load(STORY, '2024-07-01');
     await sql.run(stageAtAsOfSql({ ...src, valueTable: null, outTable: 'story_stage' }));
     await sql.run(stageHistorySql({ ...src, period: 'month', outTable: 'story_hist' }));
+    // What the step keeps and its readers take: the same history as spells.
+    for (const statement of stageHistoryTablesSql({
+      ...src,
+      period: 'month',
+      outTable: 'story_spells',
+    }))
+      await sql.run(statement);
   });
 
   it('judges one-time buyers against the median repeat interval', async () => {
@@ -266,7 +274,7 @@ describe('lifecycle stages on a hand-made history', () => {
 
   it('counts stages (and phases) at every month end', async () => {
     const counts = await sql.rows<{ period_end: number; stage: string; customers: number }>(
-      stageCountsOverTimeSql({ historyTable: 'story_hist' }),
+      stageCountsOverTimeSql({ historyTable: 'story_spells' }),
     );
     expect(counts).toHaveLength(18 * 6);
     const jan = counts.filter((c) => iso(c.period_end) === '2024-01-31');
@@ -279,7 +287,7 @@ describe('lifecycle stages on a hand-made history', () => {
       ['won_back', 0],
     ]);
     const june = await sql.rows<{ phase: string; customers: number; revenue: number }>(
-      `SELECT * FROM (${stageCountsOverTimeSql({ historyTable: 'story_hist', groupBy: 'phase' })})
+      `SELECT * FROM (${stageCountsOverTimeSql({ historyTable: 'story_spells', groupBy: 'phase' })})
        WHERE period_end = DATE '2024-06-30'`,
     );
     expect(june.map((c) => [c.phase, c.customers, c.revenue])).toEqual([
@@ -292,7 +300,7 @@ describe('lifecycle stages on a hand-made history', () => {
 
   it('counts flows between two dates, snapped to period ends', async () => {
     const flows = sql.rowsWithParams<Record<string, unknown>>(
-      transitionsSql({ historyTable: 'story_hist' }),
+      transitionsSql({ historyTable: 'story_spells' }),
       ['2024-01-15', '2024-07-01'],
     );
     expect(new Set(flows.map((f) => `${iso(f.period_end_a)} ${iso(f.period_end_b)}`))).toEqual(
@@ -501,7 +509,8 @@ describe('acquisition cohorts', () => {
       const src = await load(COHORTS, asOf);
       for (const period of ['month', 'quarter'] as const) {
         const direct = await sql.rows<CohortRow>(cohortSql({ ...src, period }));
-        await sql.run(stageHistorySql({ ...src, period, outTable: 'coh_hist' }));
+        for (const statement of stageHistoryTablesSql({ ...src, period, outTable: 'coh_hist' }))
+          await sql.run(statement);
         const viaHistory = await sql.rows<CohortRow>(
           cohortFromHistorySql({ historyTable: 'coh_hist', period }),
         );

@@ -15,6 +15,7 @@ import {
   stageAtAsOfSql,
   stageCountsOverTimeSql,
   stageHistorySql,
+  stageHistoryTablesSql,
   type LifecyclePeriod,
 } from '../../src/analysis/lifecycleSql';
 import { paramsTableSql } from '../../src/analysis/sql';
@@ -124,6 +125,10 @@ describe('lifecycle stage history (property)', () => {
           const src = await load(rows, asOf, rules);
           const history = `${src.txTable}_hist`;
           await sql.run(stageHistorySql({ ...src, period, outTable: history }));
+          // The spells the step keeps (its readers take them), checked against the rows above.
+          const spells = `${src.txTable}_spells`;
+          for (const statement of stageHistoryTablesSql({ ...src, period, outTable: spells }))
+            await sql.run(statement);
 
           // The reference: purchase days and net revenue per customer, before the as-of date.
           const used = rows.filter((r) => !r.excluded && r.day < asOf);
@@ -186,8 +191,20 @@ describe('lifecycle stage history (property)', () => {
 
           // Counts per period end add up to the customers acquired by then.
           const counts = await sql.rows<{ period_end: number; customers: number }>(
-            stageCountsOverTimeSql({ historyTable: history }),
+            stageCountsOverTimeSql({ historyTable: spells }),
           );
+          // Each period end's count and revenue per stage, as the rows give them.
+          const fromRows = await sql.rows<{ period_end: number; customers: number }>(
+            `SELECT e.period_end, s.stage, CAST(count(h.stage) AS INTEGER) AS customers,
+               CAST(coalesce(sum(h.revenue_in_period), 0) AS DOUBLE) AS revenue
+             FROM (SELECT DISTINCT period_end FROM ${history}) e
+             CROSS JOIN (VALUES ${LIFECYCLE_STAGES.map((st) => `('${st}')`).join(', ')}) s(stage)
+             LEFT JOIN ${history} h ON h.period_end = e.period_end AND h.stage = s.stage
+             GROUP BY ALL`,
+          );
+          const key = (r: Record<string, unknown>) =>
+            `${String(r.period_end)} ${String(r.stage)} ${String(r.customers)} ${Number(r.revenue).toFixed(6)}`;
+          expect(counts.map(key).sort()).toEqual(fromRows.map(key).sort());
           const perEnd = new Map<number, number>();
           for (const c of counts)
             perEnd.set(dayOf(c.period_end), (perEnd.get(dayOf(c.period_end)) ?? 0) + c.customers);
@@ -207,7 +224,7 @@ describe('lifecycle stage history (property)', () => {
           if (period !== 'week') {
             const direct = await sql.rows(cohortSql({ ...src, period }));
             const viaHistory = await sql.rows(
-              cohortFromHistorySql({ historyTable: history, period }),
+              cohortFromHistorySql({ historyTable: spells, period }),
             );
             expect(viaHistory.length).toBe(direct.length);
             viaHistory.forEach((row, i) => {
@@ -218,7 +235,14 @@ describe('lifecycle stage history (property)', () => {
               }
             });
           }
-          for (const t of [history, src.txTable, src.paramsTable, src.rulesTable])
+          for (const t of [
+            history,
+            spells,
+            `${spells}_periods`,
+            src.txTable,
+            src.paramsTable,
+            src.rulesTable,
+          ])
             await sql.run(`DROP TABLE ${t}`);
         },
       ),

@@ -9,7 +9,8 @@ import {
   lifecycleRulesTableSql,
   stageAtAsOfSql,
   stageCountsOverTimeSql,
-  stageHistorySql,
+  stageHistoryTablesSql,
+  historyPeriodsTable,
   stageSegmentCrossTabSql,
   transitionsSql,
   lifecycleDaysSql,
@@ -62,7 +63,12 @@ export async function computeLifecycle(
   await sql.run(customerIdsSql(source));
   await sql.run(lifecycleDaysSql({ ...typed, outTable: source.daysTable }));
   await sql.run(stageAtAsOfSql({ ...source, valueTable: o.valueTable, outTable: stageTable }));
-  await sql.run(stageHistorySql({ ...source, period: o.options.period, outTable: historyTable }));
+  for (const statement of stageHistoryTablesSql({
+    ...source,
+    period: o.options.period,
+    outTable: historyTable,
+  }))
+    await sql.run(statement);
   // Cohorts by the history's own period come from the history in one aggregate (~6× faster).
   await sql.run(
     o.options.cohortPeriod === o.options.period
@@ -167,6 +173,7 @@ export async function computeLifecycle(
     source.daysTable,
     customerIdsTable(source.daysTable),
     historyTable,
+    historyPeriodsTable(historyTable),
     cohortTable,
     behaviourTable,
   ])
