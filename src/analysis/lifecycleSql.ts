@@ -81,6 +81,16 @@ export interface LifecycleSource {
    * statement reads it instead of summing the typed table and numbering purchase days again.
    */
   daysTable?: string;
+  /**
+   * The customers' numbers (customerIdsSql): given with `daysTable` (whose customers are numbers)
+   * or `customerDaysTable`, to give statements that list customers their text ids back.
+   */
+  idsTable?: string;
+  /**
+   * The numbered customer days (customerDaysSql), read by `lifecycleDaysSql` instead of summing
+   * the typed table.
+   */
+  customerDaysTable?: string;
   /** When given, the statement creates (or replaces) this table instead of returning rows. */
   outTable?: string;
 }
@@ -93,22 +103,17 @@ function output(o: { outTable?: string }, select: string): string {
  * `params` (as-of and rules) and `daily`: per customer and day with used rows before the as-of
  * date, `net` (every used row: purchases minus refunds) and `spend` (positive rows only; NULL when
  * the day holds no purchase, so `spend IS NOT NULL` marks a purchase day). Every later step reads
- * `daily`, which is at most as long as the typed table and usually shorter. With `numberedBy` (a
- * customerIdsTable) `daily.customer_id` is the customer's number.
+ * `daily`, which is at most as long as the typed table and usually shorter. Read from a days table
+ * or the numbered customer days, `daily.customer_id` is the customer's number.
  */
-function sourceCtes(o: LifecycleSource, numberedBy: string | null = null): string {
+function sourceCtes(o: LifecycleSource): string {
   const params = `params AS (SELECT p.as_of, r.* FROM ${o.paramsTable} p, ${o.rulesTable} r)`;
   if (o.daysTable)
     return `${params},
 daily AS (SELECT cid AS customer_id, day, net, spend, n, first_day, return_day FROM ${o.daysTable})`;
-  if (numberedBy)
+  if (o.customerDaysTable)
     return `${params},
-daily AS (
-  SELECT i.cid AS customer_id, t.day, sum(t.amount) AS net, sum(t.amount) FILTER (WHERE t.amount > 0) AS spend
-  FROM ${o.txTable} t JOIN ${numberedBy} i USING (customer_id), params
-  WHERE t.excluded_reason IS NULL AND t.day < params.as_of
-  GROUP BY i.cid, t.day
-)`;
+daily AS (SELECT cid AS customer_id, day, net, spend FROM ${o.customerDaysTable})`;
   return `${params},
 daily AS (
   SELECT t.customer_id, t.day, sum(t.amount) AS net, sum(t.amount) FILTER (WHERE t.amount > 0) AS spend
@@ -171,49 +176,31 @@ marked AS (
 
 /**
  * The customer days every lifecycle statement reads, made once per as-of date and rules (writes
- * `outTable`): per customer and day with used rows before the as-of date, `net`, `spend` (NULL on
- * a day without a purchase), and on purchase days `n` (purchase days so far), `first_day` and
+ * `outTable`) from the numbered customer days (`customerDaysTable`, customerDaysSql.ts): per
+ * customer number (`cid`) and day with used rows before the as-of date, `net`, `spend` (NULL on a
+ * day without a purchase), and on purchase days `n` (purchase days so far), `first_day` and
  * `return_day` (the day when it is a return, else NULL); NULL on the other days. The one window
- * pass of the lifecycle; the statements given `daysTable` then only group and join.
- *
- * Customers are numbered (`cid` INTEGER; `customerIdsTable(outTable)` maps them to their ids):
- * partitioning, grouping and joining millions of rows on a number instead of a text id made the
- * lifecycle about twice as fast at 5M rows. Statements reading the days table carry the number as
- * `customer_id` and give the text id back where they list customers (customerIdsTable).
+ * pass of the lifecycle; the statements given `daysTable` then only group and join, on numbers,
+ * and give text ids back (`idsTable`) where they list customers.
  */
-export function lifecycleDaysSql(o: LifecycleSource & { outTable: string }): string {
+export function lifecycleDaysSql(
+  o: LifecycleSource & { customerDaysTable: string; outTable: string },
+): string {
   const inner = { ...o, daysTable: undefined };
   return `CREATE OR REPLACE TABLE ${o.outTable} AS
-WITH ${sourceCtes(inner, customerIdsTable(o.outTable))},
+WITH ${sourceCtes(inner)},
 ${stateCtes(inner)}
 SELECT customer_id AS cid, day, net, spend, n, first_day, return_day FROM marked
 UNION ALL
 SELECT customer_id, day, net, spend, NULL, NULL, NULL FROM daily WHERE spend IS NULL`;
 }
 
-/** The table numbering the customers of a days table (`cid` → `customer_id`). */
-export function customerIdsTable(daysTable: string): string {
-  return `${daysTable}_ids`;
-}
-
-/**
- * Writes `customerIdsTable(daysTable)` (run before lifecycleDaysSql): every customer with a used
- * row before the as-of date, numbered 1…n in id order.
- */
-export function customerIdsSql(o: LifecycleSource & { daysTable: string }): string {
-  return `CREATE OR REPLACE TABLE ${customerIdsTable(o.daysTable)} AS
-SELECT customer_id, CAST(row_number() OVER (ORDER BY customer_id) AS INTEGER) AS cid
-FROM (
-  SELECT DISTINCT t.customer_id FROM ${o.txTable} t, ${o.paramsTable} p
-  WHERE t.excluded_reason IS NULL AND t.day < p.as_of
-)`;
-}
-
 /** `rows` (a query with a `customer_id` column) with the text ids back when read from days. */
 function withTextIds(o: LifecycleSource, rows: string): string {
   if (!o.daysTable) return rows;
+  if (!o.idsTable) throw new Error('A days table needs its ids table');
   return `SELECT r.* REPLACE (i.customer_id AS customer_id)
-FROM (${rows}) r JOIN ${customerIdsTable(o.daysTable)} i ON i.cid = r.customer_id`;
+FROM (${rows}) r JOIN ${o.idsTable} i ON i.cid = r.customer_id`;
 }
 
 /**

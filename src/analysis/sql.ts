@@ -24,6 +24,8 @@ export type TablePrefix =
   | 'lchist'
   | 'lccohort'
   | 'lcdays'
+  | 'cids'
+  | 'cdays'
   | 'selk'
   | 'sel'
   | 'value'

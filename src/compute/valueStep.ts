@@ -38,6 +38,9 @@ export async function valueStep(
   // The engine works out what needs no prediction while the models are fitted.
   const factsOfInputs = ports.engine('value', 'facts', [datasetId, inputs.ticket, options]);
   factsOfInputs.catch(() => {}); // awaited below: a failure meanwhile is not unhandled
+  // And, still idle, the customer days the lifecycle (the next step) starts from; the lifecycle
+  // makes them itself if this fails or is superseded, so nothing waits for it here.
+  ports.engine('lifecycle', 'customerDays', [datasetId]).catch(() => {});
   const modelOptions: ValueModelOptions = {
     ...DEFAULT_VALUE_MODEL_OPTIONS,
     unit: options.unit,

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { customerDaysSql, customerIdsSql } from '../../src/analysis/customerDaysSql';
 import {
   DEFAULT_LIFECYCLE_RULES,
   lifecycleRulesParams,
@@ -13,8 +14,6 @@ import {
   cohortMeanSql,
   cohortSql,
   lifecycleDaysSql,
-  customerIdsSql,
-  customerIdsTable,
   lifecycleRulesTableSql,
   populationIntervalSql,
   stageAtAsOfSql,
@@ -609,14 +608,17 @@ describe('the shared customer days table', () => {
   ] as const) {
     it(`gives every lifecycle result unchanged (${name})`, async () => {
       const src = await load(rows, asOf);
-      const days = `${src.txTable}_days`;
-      await sql.run(customerIdsSql({ ...src, daysTable: days }));
-      await sql.run(lifecycleDaysSql({ ...src, outTable: days }));
-      const shared = { ...src, daysTable: days };
+      const [ids, customerDays, days] = ['ids', 'cdays', 'days'].map(
+        (x) => `${src.txTable}_${x}`,
+      ) as [string, string, string];
+      await sql.run(customerIdsSql({ ...src, outTable: ids }));
+      await sql.run(customerDaysSql({ ...src, idsTable: ids, outTable: customerDays }));
+      await sql.run(lifecycleDaysSql({ ...src, customerDaysTable: customerDays, outTable: days }));
+      const shared = { ...src, daysTable: days, idsTable: ids };
       // The history read from days numbers its customers; their ids back, to compare.
       const named = (history: string) =>
         `SELECT h.* REPLACE (i.customer_id AS customer_id) FROM (${history}) h
-         JOIN ${customerIdsTable(days)} i ON i.cid = h.customer_id`;
+         JOIN ${ids} i ON i.cid = h.customer_id`;
       const pairs: [string, string][] = [
         [
           stageAtAsOfSql({ ...src, valueTable: null }),

@@ -33,8 +33,10 @@ async function tables(id: number): Promise<string[]> {
 describe('the step registry', () => {
   it('knows what reads what', () => {
     expect(withDependents('analysis').sort()).toEqual(
-      ['analysis', 'clusters', 'lifecycle', 'selection', 'value'].sort(),
+      ['analysis', 'clusters', 'customerDays', 'lifecycle', 'selection', 'value'].sort(),
     );
+    // The lifecycle reads the customer days: new days, a new lifecycle.
+    expect(withDependents('customerDays')).toEqual(['customerDays', 'lifecycle']);
     expect(withDependents('ingest')).toHaveLength(Object.keys(STEPS).length);
     expect(withDependents('value')).toEqual(['value']);
   });
@@ -56,6 +58,7 @@ describe('a dataset owns its tables', () => {
     expect(after).toEqual(expect.arrayContaining([`rfm_${id}`, `tx_${id}`, `raw_${id}`]));
     expect(after).not.toContain(`value_${id}`);
     expect(after).not.toContain(`lcstage_${id}`);
+    expect(after).not.toContain(`cdays_${id}`);
     // The export no longer offers value columns from the old analysis.
     const csv = new TextDecoder().decode(
       await engine.exportCustomers(id, { scheme: 'rfm11', locale: 'en' }),

@@ -14,9 +14,8 @@ import {
   stageSegmentCrossTabSql,
   transitionsSql,
   lifecycleDaysSql,
-  customerIdsSql,
-  customerIdsTable,
 } from '../../src/analysis/lifecycleSql';
+import { customerDaysSql, customerIdsSql } from '../../src/analysis/customerDaysSql';
 import type { SegmentScheme } from '../../src/analysis/segments';
 import { isIsoDate, tableName } from '../../src/analysis/sql';
 import { EngineError } from '../../src/engine/errors';
@@ -58,10 +57,10 @@ export async function computeLifecycle(
   const typed = { txTable: t('tx'), paramsTable: t('params'), rulesTable: t('lcrules') };
   const [stageTable, historyTable, cohortTable] = [t('lcstage'), t('lchist'), t('lccohort')];
   sql.runWithParams(lifecycleRulesTableSql(typed.rulesTable), lifecycleRulesParams(rules));
-  // The one pass over the typed rows; every statement below reads its customer days.
-  const source = { ...typed, daysTable: t('lcdays') };
-  await sql.run(customerIdsSql(source));
-  await sql.run(lifecycleDaysSql({ ...typed, outTable: source.daysTable }));
+  // The one window pass, over the numbered customer days; every statement below reads its days.
+  const numbered = { idsTable: t('cids'), customerDaysTable: t('cdays') };
+  const source = { ...typed, daysTable: t('lcdays'), idsTable: numbered.idsTable };
+  await sql.run(lifecycleDaysSql({ ...typed, ...numbered, outTable: source.daysTable }));
   await sql.run(stageAtAsOfSql({ ...source, valueTable: o.valueTable, outTable: stageTable }));
   for (const statement of stageHistoryTablesSql({
     ...source,
@@ -171,7 +170,6 @@ export async function computeLifecycle(
   for (const table of [
     source.rulesTable,
     source.daysTable,
-    customerIdsTable(source.daysTable),
     historyTable,
     historyPeriodsTable(historyTable),
     cohortTable,
@@ -246,6 +244,26 @@ export async function computeLifecycle(
   };
 }
 
+/**
+ * The numbered customer days of the analysis on screen (customerDaysSql.ts), made unless they are
+ * current. The value step asks for them while its models are fitted in their workers (the engine
+ * is idle then); the lifecycle reads them, making them first when nobody did.
+ */
+async function customerDays(engine: Engine, datasetId: number): Promise<void> {
+  const dataset = engine.analysed(datasetId);
+  if (dataset.isCurrent('customerDays')) return;
+  // Its own log: it may run inside the value step's window, and "Show SQL" of the lifecycle
+  // lists it first.
+  engine.sql.beginStep('customerDays');
+  const ticket = dataset.starting(engine.sql, 'customerDays');
+  const source = { txTable: dataset.table('tx'), paramsTable: dataset.table('params') };
+  const idsTable = dataset.table('cids');
+  await engine.sql.run(customerIdsSql({ ...source, outTable: idsTable }));
+  await engine.sql.run(customerDaysSql({ ...source, idsTable, outTable: dataset.table('cdays') }));
+  dataset.checkTicket('customerDays', ticket);
+  dataset.completed('customerDays', dataset.asOf);
+}
+
 /** Lifecycle of the analysed dataset, with the value step's P(alive) when it is current. */
 async function lifecycle(
   engine: Engine,
@@ -255,6 +273,7 @@ async function lifecycle(
 ): Promise<LifecycleResult> {
   const dataset = engine.analysed(datasetId);
   engine.sql.beginStep('lifecycle');
+  await customerDays(engine, datasetId);
   dataset.starting(engine.sql, 'lifecycle');
   const result = await computeLifecycle(engine.sql, datasetId, {
     options,
@@ -267,4 +286,4 @@ async function lifecycle(
 }
 
 /** The worker's API of this step (workers/api.ts). */
-export const methods = { lifecycle };
+export const methods = { lifecycle, customerDays };

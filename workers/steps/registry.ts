@@ -16,9 +16,11 @@ export const STEPS = {
     tables: ['clvsum', 'vparams', 'vinputs', 'vpred', 'value', 'vextra', 'vcac'],
     dependsOn: ['analysis'],
   },
+  /** The customers numbered and their used rows summed per day, at the as-of date. */
+  customerDays: { tables: ['cids', 'cdays'], dependsOn: ['analysis'] },
   lifecycle: {
     tables: ['lcrules', 'lcdays', 'lcstage', 'lchist', 'lccohort'],
-    dependsOn: ['analysis'],
+    dependsOn: ['customerDays'],
   },
   clusters: { tables: ['cluster'], dependsOn: ['analysis'] },
   /** The analyst's selection on the value map, for the customer list and export. */
