@@ -82,7 +82,7 @@ const core = {
   'mapping.hint': 'Check the columns ValueMap picked; change any that are wrong, then analyse.',
   'mapping.needed': 'Some required columns could not be recognised: pick them below.',
   'firstScreen.note':
-    'The sample’s figures, computed in advance. The analysis engine is starting: in a few seconds the full analysis follows (value map, customer value, lifecycle), and your own files can be dropped at any time.',
+    'The sample’s figures, computed in advance. The analysis engine is starting: in a few seconds the full analysis follows (selecting on the value map, customer value, lifecycle), and your own files can be dropped at any time.',
   'orders.title': 'What these orders show without customers',
   'orders.hint':
     'Customer analysis needs a column that tells customers apart. Until one is chosen, the orders themselves still give revenue by day, by place and the share refunded.',
@@ -637,7 +637,7 @@ const zhCore: Record<keyof typeof core, string> = {
   'mapping.hint': '请确认自动识别的列，如有错误请修改，然后开始分析。',
   'mapping.needed': '有必需的列未能识别，请在下面选择。',
   'firstScreen.note':
-    '示例数据的预先计算结果。分析引擎正在启动：几秒后显示完整分析（价值地图、客户价值、生命周期）；随时可以拖入你自己的文件。',
+    '示例数据的预先计算结果。分析引擎正在启动：几秒后显示完整分析（价值地图框选、客户价值、生命周期）；随时可以拖入你自己的文件。',
   'orders.title': '没有客户列时，这些订单能说明什么',
   'orders.hint':
     '客户分析需要一列能区分客户的数据。在选定之前，订单本身仍能给出每日收入、各地收入和退款占比。',
