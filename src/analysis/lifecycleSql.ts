@@ -266,21 +266,26 @@ export function stageAtAsOfSql(o: StageAtAsOfOptions): string {
     o,
     `WITH ${sourceCtes(o)},
 ${stateCtes(o)},
-latest AS (${withTextIds(
-      o,
-      `SELECT customer_id, min(day) AS first_day, max(day) AS last_day, count(*) AS n,
+latest AS (
+  SELECT customer_id, min(day) AS first_day, max(day) AS last_day, count(*) AS n,
     max(return_day) AS last_return
-  FROM marked GROUP BY customer_id`,
+  FROM marked GROUP BY customer_id
+),
+revenue AS (SELECT customer_id, CAST(sum(net) AS DOUBLE) AS revenue FROM daily GROUP BY customer_id),
+-- Joined on the customer (a number when read from days: ordered like the ids), text ids once.
+named AS (${withTextIds(
+      o,
+      `SELECT l.*, r.revenue, l.customer_id AS sort_key
+  FROM latest l LEFT JOIN revenue r USING (customer_id)`,
     )}),
-revenue AS (${withTextIds(o, 'SELECT customer_id, CAST(sum(net) AS DOUBLE) AS revenue FROM daily GROUP BY customer_id')}),
 measured AS (
-  SELECT c.customer_id, c.first_day, c.last_day, c.n, c.last_return,
+  SELECT c.customer_id, c.sort_key, c.revenue, c.first_day, c.last_day, c.n, c.last_return,
     CAST(params.as_of - c.first_day AS INTEGER) AS since_first,
     CAST(params.as_of - c.last_day AS INTEGER) AS since_last,
     CAST(params.as_of - c.last_return AS INTEGER) AS since_return,
     CASE WHEN c.n >= 2 THEN (c.last_day - c.first_day) / (c.n - 1) END AS mean_interval,
     v.p_alive, v.predicted_value, v.total_value
-  FROM latest c LEFT JOIN ${value} v ON v.customer_id = c.customer_id, params
+  FROM named c LEFT JOIN ${value} v ON v.customer_id = c.customer_id, params
 ),
 judged AS (
   SELECT measured.*, coalesce(mean_interval, population.interval_days) AS interval_days,
@@ -302,9 +307,9 @@ SELECT staged.customer_id, stage, ${phaseCaseSql('stage')} AS phase,
   END AS churn_risk,
   CASE WHEN p_alive IS NOT NULL THEN 'p_alive' WHEN stage = 'new' THEN 'new' ELSE 'overdue' END
     AS risk_basis,
-  coalesce(revenue.revenue, 0) AS revenue, predicted_value, total_value
-FROM staged LEFT JOIN revenue USING (customer_id), params
-ORDER BY staged.customer_id`,
+  coalesce(revenue, 0) AS revenue, predicted_value, total_value
+FROM staged, params
+ORDER BY sort_key`,
   );
 }
 

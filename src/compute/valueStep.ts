@@ -38,9 +38,16 @@ export async function valueStep(
   // The engine works out what needs no prediction while the models are fitted.
   const factsOfInputs = ports.engine('value', 'facts', [datasetId, inputs.ticket, options]);
   factsOfInputs.catch(() => {}); // awaited below: a failure meanwhile is not unhandled
-  // And, still idle, the customer days the lifecycle (the next step) starts from; the lifecycle
-  // makes them itself if this fails or is superseded, so nothing waits for it here.
-  ports.engine('lifecycle', 'customerDays', [datasetId]).catch(() => {});
+  // The engine also makes the customer days the lifecycle (the next step) starts from — once a
+  // core is free: with as many fits as workers it would take a core from the fits (on 2 cores the
+  // 5M-row fits took 4.1 s instead of 3.2 s). The lifecycle makes them itself if this fails or is
+  // superseded, so nothing waits for it here.
+  let daysAsked = false;
+  const askForCustomerDays = () => {
+    if (daysAsked) return;
+    daysAsked = true;
+    ports.engine('lifecycle', 'customerDays', [datasetId]).catch(() => {});
+  };
   const modelOptions: ValueModelOptions = {
     ...DEFAULT_VALUE_MODEL_OPTIONS,
     unit: options.unit,
@@ -53,6 +60,7 @@ export async function valueStep(
     (a, b) => FIT_ORDER.indexOf(a) - FIT_ORDER.indexOf(b),
   );
   const progress = sideBySide(tasks, report);
+  if (tasks.length <= 1) askForCustomerDays();
   // One failed fit job (its worker stopped) ends the others: the step has failed.
   const fitting = new AbortController();
   const fitSignal = AbortSignal.any([signal, fitting.signal]);
@@ -75,7 +83,10 @@ export async function valueStep(
           fitting.abort();
           throw e;
         })
-        .finally(() => progress.done(task)),
+        .finally(() => {
+          progress.done(task);
+          askForCustomerDays();
+        }),
     ),
   );
   if (signal.aborted) throw new EngineError('cancelled');
