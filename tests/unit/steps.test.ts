@@ -68,6 +68,30 @@ describe('a dataset owns its tables', () => {
     expect(await tables(id)).toEqual([]);
   });
 
+  it('the customer days are made during the value step, once, and logged as their own step', async () => {
+    const loaded = await engine.loadCsv(utf8(ORDERS), 'orders.csv');
+    const id = loaded.datasetId;
+    await engine.analyse(id, loaded.guess, { asOf: null, scheme: 'rfm11' });
+    await engine.value(id, DEFAULT_VALUE_OPTIONS);
+    // Asked for while the models fitted: there before the lifecycle runs.
+    expect(await tables(id)).toEqual(expect.arrayContaining([`cids_${id}`, `cdays_${id}`]));
+    await engine.lifecycle(id, defaultLifecycleOptions(), 'rfm11');
+    const made = (step: string, table: string) =>
+      (engine.sql.steps.get(step) ?? []).filter((s) =>
+        s.sql.startsWith(`CREATE OR REPLACE TABLE ${table} `),
+      ).length;
+    expect(made('customerDays', `cdays_${id}`)).toBe(1);
+    expect(made('lifecycle', `cdays_${id}`)).toBe(0);
+    expect(made('lifecycle', `lcdays_${id}`)).toBe(1);
+    expect(made('value', `cdays_${id}`)).toBe(0);
+    // Without the value step the lifecycle makes them, and still logs its own statements as its.
+    await engine.analyse(id, loaded.guess, { asOf: '2024-09-01', scheme: 'rfm11' });
+    await engine.lifecycle(id, defaultLifecycleOptions(), 'rfm11');
+    expect(made('customerDays', `cdays_${id}`)).toBe(1);
+    expect(made('lifecycle', `lcdays_${id}`)).toBe(1);
+    expect(made('customerDays', `lcdays_${id}`)).toBe(0);
+  });
+
   it('the value step refuses to finish when a newer analysis began while it was fitting', async () => {
     const loaded = await engine.loadCsv(utf8(ORDERS), 'orders.csv');
     const id = loaded.datasetId;

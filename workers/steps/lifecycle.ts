@@ -272,8 +272,9 @@ async function lifecycle(
   scheme: SegmentScheme,
 ): Promise<LifecycleResult> {
   const dataset = engine.analysed(datasetId);
-  engine.sql.beginStep('lifecycle');
   await customerDays(engine, datasetId);
+  // After the customer days, which log their statements under their own step.
+  engine.sql.beginStep('lifecycle');
   dataset.starting(engine.sql, 'lifecycle');
   const result = await computeLifecycle(engine.sql, datasetId, {
     options,
