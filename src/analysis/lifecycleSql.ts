@@ -7,14 +7,14 @@
  * as-of date through the parameters table (`paramsTableSql`), and other values as bound `?`.
  *
  * Everything is set-based, one statement per result, with no loop over periods or customers
- * outside SQL. The stage history: used rows are summed per customer and day; one window pass over
- * the purchase days numbers them and marks returns (each day carries the customer's state after
- * it: purchase days so far, first day, whether it is a return); days are grouped per customer and
- * period; a second window pass carries the state forward from period to period (latest return,
- * next period with activity); each such row then expands with `range()` over the periods until
- * the customer's next active period, so the grid of customers × period ends is generated directly
- * with its state, and every stage is one CASE over it. The period list itself comes from
- * `generate_series`.
+ * outside SQL. The stage history: used rows are summed per customer and day (once per as-of
+ * date, customers numbered: customerDaysSql.ts); one window pass over the purchase days numbers
+ * them and marks returns (each day carries the customer's state after it: purchase days so far,
+ * first day, whether it is a return); days are grouped per customer and period; a second window
+ * pass carries the state forward from period to period (latest return, next period with
+ * activity); between two active periods each stage rule flips at most once, so the history is
+ * kept as spells, runs of periods with one stage (spellCtes), which its readers count by
+ * differences. The period list itself comes from `generate_series`.
  *
  * A purchase is a used row (`excluded_reason IS NULL`) with a positive amount; only rows before
  * the as-of date count. Revenue is net: every used row (refunds included) of the customer in the

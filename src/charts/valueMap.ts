@@ -23,6 +23,7 @@ import { select, type Selection } from 'd3-selection';
 import { zoom as d3zoom, zoomIdentity, type ZoomBehavior, type ZoomTransform } from 'd3-zoom';
 import { categoricalColour } from './palettes';
 import { drawAxes, plotFrame, type PlotFrame } from './plot';
+import { quadrantCorners } from './quadrantCorners';
 import {
   axisDomain,
   axisTicks,
@@ -507,12 +508,7 @@ export function createValueMap(container: HTMLElement, options: ValueMapOptions)
     if (sy >= frame.top && sy <= frame.bottom) line([frame.left, sy], [frame.right, sy]);
     if (!data.quadrantLabels) return;
     const counts = quadCounts ?? [0, 0, 0, 0];
-    const corners: [number, number, 'start' | 'end'][] = [
-      [frame.left + 8, frame.top + 16, 'start'],
-      [frame.right - 8, frame.top + 16, 'end'],
-      [frame.left + 8, frame.bottom - 8, 'start'],
-      [frame.right - 8, frame.bottom - 8, 'end'],
-    ];
+    const corners = quadrantCorners(frame);
     data.quadrantLabels.forEach((label, q) => {
       const [x, y, anchor] = corners[q]!;
       quadLayer

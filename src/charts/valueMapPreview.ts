@@ -8,6 +8,7 @@
  * screen's JavaScript (scripts/bundle-size.mjs); the layout follows plot.ts's frame and axes.
  */
 import { categoricalColour } from './categorical';
+import { quadrantCorners } from './quadrantCorners';
 
 /** What the page stores of the value map for its first screen (a few kB gzip). */
 export interface ValueMapPreview {
@@ -209,12 +210,7 @@ export function drawValueMapPreview(
       y2: py(ySplit),
     });
   if (xSplit !== null && ySplit !== null) {
-    const corners: [number, number, 'start' | 'end'][] = [
-      [frame.left + 8, frame.top + 16, 'start'],
-      [frame.right - 8, frame.top + 16, 'end'],
-      [frame.left + 8, frame.bottom - 8, 'start'],
-      [frame.right - 8, frame.bottom - 8, 'end'],
-    ];
+    const corners = quadrantCorners(frame);
     options.quadrantLabels.forEach((label, q) => {
       const [x, y, anchor] = corners[q]!;
       svgChild(
