@@ -4,6 +4,8 @@ import type { IngestPolicy } from '../src/analysis/policy';
 import { EngineError } from '../src/engine/errors';
 import type { AttributeSource, QualityRule } from '../src/engine/types';
 import type { ProfiledColumn } from '../src/ingest/profile';
+import type { CsvSource } from '../src/ingest/source';
+import type { TypedColumn } from '../src/ingest/typedRead';
 import type { SqlRunner } from './sqlRunner';
 import { STEPS, withDependents, type StepName } from './steps/registry';
 
@@ -18,6 +20,19 @@ export interface TypedRows {
   lastDayPlusOne: string | null;
 }
 
+/**
+ * A file read with some columns typed by DuckDB's reader (`rawtyped_<id>`, `raw_<id>` a text view
+ * over it). The file stays registered while it is kept, to be read as text when a mapping needs
+ * a typed column's text (`typedReadServes`).
+ */
+export interface TypedRead {
+  /** The registered path. */
+  file: string;
+  table: string;
+  plan: TypedColumn[];
+  source: CsvSource;
+}
+
 /** A step's run that is still current: when it ran (a counter) and for which as-of date. */
 interface StepRun {
   version: number;
@@ -30,6 +45,7 @@ interface StepRun {
  */
 export class Dataset {
   typed: TypedRows | null = null;
+  typedRead: TypedRead | null = null;
   private readonly runs = new Map<StepName, StepRun>();
   /** Steps begun and not completed: the ticket of the run that may complete them. */
   private readonly pending = new Map<StepName, number>();
@@ -114,6 +130,14 @@ export class Dataset {
   }
 
   private dropTablesOf(sql: SqlRunner, step: StepName): void {
+    // `raw_<id>` is a view over a typed read; a failed load's dataset does not know which it is.
+    if (step === 'ingest') {
+      try {
+        sql.runNow(`DROP VIEW IF EXISTS ${this.table('raw')}`);
+      } catch {
+        // a table, dropped below
+      }
+    }
     for (const prefix of STEPS[step].tables)
       sql.runNow(`DROP TABLE IF EXISTS ${this.table(prefix)}`);
     if (step === 'ingest') sql.runNow(`DROP TABLE IF EXISTS ${this.table('rejects')}_scan`);

@@ -98,7 +98,9 @@ export class Engine {
 
   /** Forget a dataset and drop every table it made. */
   drop(datasetId: number): void {
-    this.datasets.get(datasetId)?.drop(this.sql);
+    const dataset = this.datasets.get(datasetId);
+    dataset?.drop(this.sql);
+    if (dataset?.typedRead) this.unregister(dataset.typedRead.file);
     this.datasets.delete(datasetId);
   }
 

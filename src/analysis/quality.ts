@@ -1,3 +1,4 @@
+import { typedAsText, type TypedColumn } from '../ingest/typedRead';
 import { amountSource, type ColumnMapping } from './mapping';
 import { columnRef, constantLiteral } from './sql';
 import { EXCLUSION_REASONS, NOTES } from './transactions';
@@ -75,6 +76,11 @@ interface QualitySqlBase {
   rejectsTable: string;
   mapping: ColumnMapping;
   samplesPerRule?: number;
+  /**
+   * Columns of `rawTable` the reader typed (then `rawTable` is the typed table): their text is
+   * written for the samples only, not through the text view for every row.
+   */
+  typed?: readonly TypedColumn[];
 }
 
 export interface TypedQualityOptions extends QualitySqlBase {
@@ -96,7 +102,10 @@ export function rowsReadSql(txTable: string, rejectsTable: string): string {
  * The mapped columns' source text, by position, and the sample columns built from them after the
  * join (so `quantity × price` is written for the samples only, not for every row of the file).
  */
-function sourceText(mapping: ColumnMapping): { columns: string; samples: string } {
+function sourceText(
+  mapping: ColumnMapping,
+  typed: readonly TypedColumn[],
+): { columns: string; samples: string } {
   const roles = [
     'customerId',
     'orderDate',
@@ -106,18 +115,23 @@ function sourceText(mapping: ColumnMapping): { columns: string; samples: string 
     'orderId',
     'product',
   ] as const;
+  // Typed values are written as text after the join, for the samples only.
   const columns = roles
     .map((role) => {
       const i = mapping[role];
-      return `${i === null ? 'CAST(NULL AS VARCHAR)' : columnRef(i)} AS ${role}_text`;
+      return `${i === null ? 'CAST(NULL AS VARCHAR)' : columnRef(i)} AS ${role}_v`;
     })
     .join(', ');
+  const text = (role: (typeof roles)[number]) => {
+    const type = typed.find((c) => c.index === mapping[role])?.type;
+    return type ? typedAsText(`${role}_v`, type) : `${role}_v`;
+  };
   const amount =
     amountSource(mapping) === 'amount'
-      ? 'amount_text'
-      : `concat_ws(' × ', quantity_text, unitPrice_text)`;
-  const samples = `customerId_text AS customer_text, orderDate_text AS date_text, ${amount} AS amount_text,
-    orderId_text AS order_text, product_text`;
+      ? text('amount')
+      : `concat_ws(' × ', ${text('quantity')}, ${text('unitPrice')})`;
+  const samples = `${text('customerId')} AS customer_text, ${text('orderDate')} AS date_text, ${amount} AS amount_text,
+    ${text('orderId')} AS order_text, ${text('product')} AS product_text`;
   return { columns, samples };
 }
 
@@ -131,7 +145,7 @@ function sourceText(mapping: ColumnMapping): { columns: string; samples: string 
  */
 function reportSql(o: QualitySqlBase, flagged: string, withMalformed: boolean): string {
   const n = Math.max(1, Math.trunc(o.samplesPerRule ?? SAMPLES_PER_RULE));
-  const text = sourceText(o.mapping);
+  const text = sourceText(o.mapping, o.typed ?? []);
   const malformedStats = withMalformed
     ? `UNION ALL
   SELECT 'malformed_row', count(*), NULL, NULL, min(line, ${n}) FROM malformed HAVING count(*) > 0`

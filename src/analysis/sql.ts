@@ -7,6 +7,7 @@ export function columnRef(index: number): string {
 /** The kinds of table a dataset owns, each named `<prefix>_<dataset id>`. */
 export type TablePrefix =
   | 'raw'
+  | 'rawtyped'
   | 'tx'
   | 'totals'
   | 'rfm'

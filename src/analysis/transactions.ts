@@ -1,5 +1,6 @@
 import { parseAmountExpr, type DecimalSeparator } from '../ingest/amounts';
 import { parseDateExpr, type DateFamily } from '../ingest/dateFormats';
+import type { TypedColumn } from '../ingest/typedRead';
 import { amountSource, type ColumnMapping } from './mapping';
 import type { IngestPolicy } from './policy';
 import { columnRef } from './sql';
@@ -19,6 +20,11 @@ export interface TransactionsOptions {
    * `<name>_codes` the non-product list.
    */
   policyTable: string;
+  /**
+   * Columns of `rawTable` the reader typed (src/ingest/typedRead.ts), read as they are; the rest
+   * are text and parsed. Only for roles `typedReadServes` allows.
+   */
+  typed?: readonly TypedColumn[];
 }
 
 /**
@@ -60,13 +66,32 @@ export function customerIdExpr(textExpr: string): string {
     WHEN ${t} = '' THEN NULL ELSE ${t} END`;
 }
 
-export function amountExpr(mapping: ColumnMapping, decimal: DecimalSeparator): string {
-  if (amountSource(mapping) === 'amount') {
-    return parseAmountExpr(required(mapping.amount, 'amount'), decimal);
-  }
-  const quantity = parseAmountExpr(required(mapping.quantity, 'quantity'), decimal);
-  const price = parseAmountExpr(required(mapping.unitPrice, 'unit price'), decimal);
+export function amountExpr(
+  mapping: ColumnMapping,
+  decimal: DecimalSeparator,
+  typed: readonly TypedColumn[] = [],
+): string {
+  const read = (index: number | null, role: string) => {
+    const ref = required(index, role);
+    return typed.some((c) => c.index === index) ? ref : parseAmountExpr(ref, decimal);
+  };
+  if (amountSource(mapping) === 'amount') return read(mapping.amount, 'amount');
+  const quantity = read(mapping.quantity, 'quantity');
+  const price = read(mapping.unitPrice, 'unit price');
   return `CAST(${quantity} * ${price} AS DECIMAL(18,4))`;
+}
+
+/** The order day: a typed column as it is (a timestamp's day), text parsed with `family`. */
+function dayExpr(
+  mapping: ColumnMapping,
+  family: DateFamily,
+  typed: readonly TypedColumn[],
+): string {
+  const ref = required(mapping.orderDate, 'order date');
+  const type = typed.find((c) => c.index === mapping.orderDate)?.type;
+  if (type === 'DATE') return ref;
+  if (type === 'TIMESTAMP') return `CAST(${ref} AS DATE)`;
+  return parseDateExpr(ref, family);
 }
 
 /**
@@ -213,8 +238,8 @@ FROM (
       SELECT rowid + 1 AS source_row,
         ${customerIdExpr(idText)} AS customer_id,
         ${idText} AS id_text,
-        ${parseDateExpr(required(m.orderDate, 'order date'), o.dateFamily)} AS day,
-        ${amountExpr(m, o.decimal)} AS amount,
+        ${dayExpr(m, o.dateFamily, o.typed ?? [])} AS day,
+        ${amountExpr(m, o.decimal, o.typed ?? [])} AS amount,
         ${orderIdExpr(m)} AS order_id,
         ${productKey} AS product_key
       FROM ${o.rawTable}

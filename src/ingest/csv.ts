@@ -25,11 +25,31 @@ export function loadCsvSql(
   table: string,
   rejectsTable: string,
   dialect: string | null = null,
+  /** `read_csv` options that type some columns (src/ingest/typedRead.ts); all text without. */
+  typing: string | null = null,
 ): string {
   return `CREATE OR REPLACE TABLE ${table} AS
 SELECT * FROM read_csv(${constantLiteral(fileName)},\n  ${dialect ?? USER_TEXT_QUOTING},
-  header = true, all_varchar = true, null_padding = true, store_rejects = true,
+  header = true, ${typing ?? 'all_varchar = true'}, null_padding = true, store_rejects = true,
   -- null padding with quoted newlines needs the serial scanner; the eh build has one thread anyway
   parallel = false,
   rejects_table = ${constantLiteral(rejectsTable)}, rejects_scan = ${constantLiteral(`${rejectsTable}_scan`)})`;
+}
+
+/**
+ * The first `rows` rows of a registered CSV file as text, read as `loadCsvSql` reads the whole
+ * (same sniffing, so the same columns): what the columns are recognised and typed from. Rows
+ * with too many fields are skipped here; the whole file's read records them.
+ */
+export function sampleCsvSql(
+  fileName: string,
+  table: string,
+  rows: number,
+  dialect: string | null = null,
+): string {
+  if (!Number.isInteger(rows) || rows < 1) throw new Error(`Invalid sample size ${rows}`);
+  return `CREATE OR REPLACE TABLE ${table} AS
+SELECT * FROM read_csv(${constantLiteral(fileName)},\n  ${dialect ?? USER_TEXT_QUOTING},
+  header = true, all_varchar = true, null_padding = true, ignore_errors = true, parallel = false)
+LIMIT ${rows}`;
 }

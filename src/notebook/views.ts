@@ -83,9 +83,16 @@ export function viewStatements(ctx: ViewContext): string[] {
     (p !== 'lcstage' || ctx.staged);
   const out: string[] = [];
   for (const [prefix, view] of Object.entries(MIRRORS) as [MirroredPrefix, string][]) {
+    // A file read typed: `raw_<id>` is a text view; the rows as read, with their names, are here.
+    const table =
+      prefix === 'raw' && ctx.present.has(tableName('rawtyped', id))
+        ? tableName('rawtyped', id)
+        : has(prefix)
+          ? tableName(prefix, id)
+          : null;
     out.push(
-      has(prefix)
-        ? `CREATE OR REPLACE VIEW ${view} AS SELECT * FROM ${tableName(prefix, id)}`
+      table
+        ? `CREATE OR REPLACE VIEW ${view} AS SELECT * FROM ${table}`
         : `DROP VIEW IF EXISTS ${view}`,
     );
   }
@@ -145,12 +152,14 @@ function segmentLabelSql(keyExpr: string, scheme: SegmentScheme, locale: Locale)
 
 /** Internal table name → its friendly view, for one dataset. */
 function friendlyNames(datasetId: number): Map<string, string> {
-  return new Map(
-    (Object.entries(MIRRORS) as [MirroredPrefix, string][]).map(([p, v]) => [
+  return new Map([
+    ...(Object.entries(MIRRORS) as [MirroredPrefix, string][]).map(([p, v]): [string, string] => [
       tableName(p, datasetId),
       v,
     ]),
-  );
+    // The typed read is what `raw_orders` shows when there is one.
+    [tableName('rawtyped', datasetId), MIRRORS.raw],
+  ]);
 }
 
 /**

@@ -117,6 +117,19 @@ describe('friendly views', () => {
     expect(out).toContain('CREATE OR REPLACE VIEW raw_orders AS SELECT * FROM raw_7');
   });
 
+  it('shows the rows as read for a file read typed (raw_<id> is then a text view)', () => {
+    const out = viewStatements({
+      datasetId: 7,
+      locale: 'en',
+      scheme: 'rfm11',
+      present: new Set(['rawtyped_7', 'tx_7']),
+      valued: false,
+      staged: false,
+    });
+    expect(out).toContain('CREATE OR REPLACE VIEW raw_orders AS SELECT * FROM rawtyped_7');
+    expect(toCellSql('SELECT #2 FROM rawtyped_7', 7)).toBe('SELECT #2 FROM raw_orders');
+  });
+
   it('rewrites a step statement to the views, names only', () => {
     const logged = `CREATE OR REPLACE TABLE rfm_7 AS WITH params AS (SELECT as_of FROM params_7) -- from rfm_7
 SELECT t.*, 'tx_7' AS label FROM totals_7 t JOIN value_7_base b USING (customer_id) JOIN rfm_70 r USING (customer_id)`;

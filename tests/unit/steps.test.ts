@@ -23,9 +23,13 @@ beforeAll(async () => {
   engine = await startEngine();
 });
 
+/** The dataset's tables and views (`raw_<id>` is a view over a typed read). */
 async function tables(id: number): Promise<string[]> {
   const rows = await engine.sql.rows<{ name: string }>(
-    `SELECT table_name AS name FROM duckdb_tables() WHERE table_name LIKE '%\\_${id}%' ESCAPE '\\' ORDER BY 1`,
+    `SELECT name FROM (
+      SELECT table_name AS name FROM duckdb_tables()
+      UNION ALL SELECT view_name FROM duckdb_views() WHERE NOT internal
+    ) WHERE name LIKE '%\\_${id}%' ESCAPE '\\' ORDER BY 1`,
   );
   return rows.map((r) => r.name);
 }
@@ -55,7 +59,9 @@ describe('a dataset owns its tables', () => {
     // Another as-of date: the typed rows stay, everything computed on the old analysis goes.
     await engine.analyse(id, loaded.guess, { asOf: '2024-08-01', scheme: 'rfm11' });
     const after = await tables(id);
-    expect(after).toEqual(expect.arrayContaining([`rfm_${id}`, `tx_${id}`, `raw_${id}`]));
+    expect(after).toEqual(
+      expect.arrayContaining([`rfm_${id}`, `tx_${id}`, `raw_${id}`, `rawtyped_${id}`]),
+    );
     expect(after).not.toContain(`value_${id}`);
     expect(after).not.toContain(`lcstage_${id}`);
     expect(after).not.toContain(`cdays_${id}`);

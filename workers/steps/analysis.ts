@@ -41,9 +41,10 @@ import type {
   Summary,
 } from '../../src/engine/types';
 import { DATE_FAMILIES, type DateFamily } from '../../src/ingest/dateFormats';
+import { typedReadServes } from '../../src/ingest/typedRead';
 import type { Dataset, TypedRows } from '../dataset';
 import type { Engine } from '../engine';
-import type { StageListener } from './ingest';
+import { readAsText, type StageListener } from './ingest';
 
 async function analyse(
   engine: Engine,
@@ -100,7 +101,8 @@ async function analyse(
     engine,
     asOfQualitySql({
       txTable: tx,
-      rawTable: dataset.table('raw'),
+      rawTable: dataset.typedRead?.table ?? dataset.table('raw'),
+      typed: dataset.typedRead?.plan,
       rejectsTable: dataset.table('rejects'),
       paramsTable: params,
       mapping,
@@ -167,9 +169,12 @@ async function typedRows(
     if (mapping.orderId !== null && policy.cancelledOrderPrefix !== '') {
       await sql.run(cancellationCheckSql(raw, mapping, decimal, policyTable));
     }
+    if (dataset.typedRead && !typedReadServes(dataset.typedRead.plan, mapping, decimal))
+      await readAsText(engine, dataset, dataset.typedRead);
     await sql.run(
       buildTransactionsSql({
-        rawTable: raw,
+        rawTable: dataset.typedRead?.table ?? raw,
+        typed: dataset.typedRead?.plan ?? [],
         outTable: tx,
         mapping,
         dateFamily: dateColumn?.dateFamily ?? 'ymd',
@@ -182,7 +187,14 @@ async function typedRows(
     const rejectsTable = dataset.table('rejects');
     const rules = await qualityRules(
       engine,
-      typedQualitySql({ txTable: tx, rawTable: raw, rejectsTable, policyTable, mapping }),
+      typedQualitySql({
+        txTable: tx,
+        rawTable: dataset.typedRead?.table ?? raw,
+        typed: dataset.typedRead?.plan,
+        rejectsTable,
+        policyTable,
+        mapping,
+      }),
     );
     const { rows_read } = await sql.row<{ rows_read: number }>(rowsReadSql(tx, rejectsTable));
     const { as_of } = await sql.row<{ as_of: string | null }>(defaultAsOfSql(tx));

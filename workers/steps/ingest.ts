@@ -8,7 +8,7 @@ import { customerIdExpr } from '../../src/analysis/transactions';
 import { EngineError } from '../../src/engine/errors';
 import type { AttributeSource, LoadedDataset, Stage } from '../../src/engine/types';
 import { planCombination, type LoadedPart } from '../../src/ingest/combine';
-import { loadCsvSql } from '../../src/ingest/csv';
+import { loadCsvSql, sampleCsvSql } from '../../src/ingest/csv';
 import { guessMapping } from '../../src/ingest/headerGuess';
 import { checkMemory, estimateCells } from '../../src/ingest/memory';
 import { inspectMojibake, looksGarbled } from '../../src/ingest/mojibake';
@@ -20,7 +20,15 @@ import {
   type ReadOptions,
   type SourceFile,
 } from '../../src/ingest/source';
-import { Dataset } from '../dataset';
+import {
+  planTypedRead,
+  rawTextViewSql,
+  typedCandidates,
+  typedReadCheckSql,
+  typedReadOptions,
+} from '../../src/ingest/typedRead';
+import type { ColumnMapping } from '../../src/analysis/mapping';
+import { Dataset, type TypedRead } from '../dataset';
 import type { Engine } from '../engine';
 
 export type StageListener = (stage: Stage, fraction?: number | null) => void;
@@ -59,6 +67,7 @@ async function load(
   const id = engine.newDatasetId();
   const single = files.length === 1;
   const { sql } = engine;
+  let read: SingleRead | null = null;
   try {
     if (files.length === 0) throw new EngineError('empty_file', { file: '' });
     if (options.memoryCheck !== false)
@@ -74,18 +83,20 @@ async function load(
       const table = single ? tableName('raw', id) : partTableName(id, k);
       const rejects = single ? tableName('rejects', id) : `${table}_rejects`;
       onStage('parsing');
-      await readCsv(engine, table, source, rejects);
+      if (single) {
+        read = await readTyped(engine, id, source);
+      } else await readCsv(engine, table, source, rejects);
       parts.push({
         source,
-        table,
+        table: read?.typed?.table ?? table,
         rejects,
-        ...(await describe(engine, table, rejects, file.name)),
+        ...(await describe(engine, read?.typed?.table ?? table, rejects, file.name)),
       });
     }
     onStage('profiling');
     const combined = single ? null : await combine(engine, id, parts);
     const orders = combined ? combined.orders : (parts[0] as LoadedPartInfo);
-    const columns = await profile(engine, tableName('raw', id), orders.names);
+    const columns = read?.columns ?? (await profile(engine, tableName('raw', id), orders.names));
     if (!columns.some((c) => c.dateShare > 0) || !columns.some((c) => c.numberShare > 0)) {
       throw new EngineError('no_usable_columns', {
         file: parts.map((p) => sourceLabel(p.source)).join(', '),
@@ -93,10 +104,13 @@ async function load(
         lacks: columns.some((c) => c.dateShare > 0) ? 'amount' : 'date',
       });
     }
-    const preview = (await sql.table(`SELECT * FROM ${tableName('raw', id)} LIMIT ${PREVIEW_ROWS}`))
-      .toArray()
-      .map((row) => orders.names.map((n) => (row[n] ?? null) as string | null));
+    const preview =
+      read?.preview ??
+      (await sql.table(`SELECT * FROM ${tableName('raw', id)} LIMIT ${PREVIEW_ROWS}`))
+        .toArray()
+        .map((row) => orders.names.map((n) => (row[n] ?? null) as string | null));
     const dataset = new Dataset(id, columns, combined?.attributes ?? null);
+    dataset.typedRead = read?.typed ?? null;
     dataset.completed('ingest');
     engine.add(dataset);
     const first = (parts[0] as LoadedPartInfo).source;
@@ -122,11 +136,12 @@ async function load(
         })),
       rowCount: orders === parts[0] ? orders.rowCount : (combined?.rowCount ?? 0),
       columns,
-      guess: guessMapping(columns),
+      guess: read?.guess ?? guessMapping(columns),
       preview,
       attributes: combined?.attributes ?? null,
     };
   } catch (e) {
+    if (read?.typed) engine.unregister(read.typed.file);
     new Dataset(id, [], null).drop(sql);
     for (const k of files.keys()) {
       sql.runNow(`DROP TABLE IF EXISTS ${partTableName(id, k)}`);
@@ -160,7 +175,7 @@ export function loadCsv(
   );
 }
 
-/** The CSV text into `table`; DuckDB's complaint, if any, becomes a user error. */
+/** The CSV text into `table` as text columns; the registered copy is dropped once read. */
 async function readCsv(
   engine: Engine,
   table: string,
@@ -169,13 +184,141 @@ async function readCsv(
 ): Promise<void> {
   const file = await engine.register(`${table}.csv`, source.text);
   try {
-    await engine.sql.run(loadCsvSql(file, table, rejectsTable, source.dialect));
+    await readerStatement(
+      engine,
+      loadCsvSql(file, table, rejectsTable, source.dialect),
+      file,
+      source,
+    );
+  } finally {
+    engine.unregister(file); // the table holds the data now; free the copy
+  }
+}
+
+/** Rows read as text to recognise and type the columns (the profile reads the first 1000). */
+const SAMPLE_ROWS = 5000;
+
+/** One file read for the analysis: recognised from its first rows, then read typed where it can be. */
+interface SingleRead {
+  columns: ProfiledColumn[];
+  guess: ColumnMapping;
+  preview: (string | null)[][];
+  /** The typed read kept (`raw_<id>` is then a text view over it); null when read as text. */
+  typed: TypedRead | null;
+}
+
+/**
+ * One file into `raw_<id>`: its first rows are read as text, profiled and their columns guessed;
+ * then the whole file is read with the guessed date and amount columns typed by DuckDB's reader
+ * where the sample shows they can be (`planTypedRead`), into `rawtyped_<id>`, with `raw_<id>` a
+ * text view over it. A value the reader refuses, or reads where ours would not, sends the file
+ * to the all-text read instead (once; the typed attempt is dropped). The file stays registered
+ * while the typed read is kept, to be read as text if a mapping needs it.
+ */
+async function readTyped(engine: Engine, id: number, source: CsvSource): Promise<SingleRead> {
+  const { sql } = engine;
+  const raw = tableName('raw', id);
+  const rejects = tableName('rejects', id);
+  const sample = `${raw}_sample`;
+  const file = await engine.register(`${raw}.csv`, source.text);
+  let keep = false;
+  try {
+    await readerStatement(
+      engine,
+      sampleCsvSql(file, sample, SAMPLE_ROWS, source.dialect),
+      file,
+      source,
+    );
+    const names = (await sql.rows<{ column_name: string }>(`DESCRIBE ${sample}`)).map(
+      (c) => c.column_name,
+    );
+    const columns = await profile(engine, sample, names);
+    const guess = guessMapping(columns);
+    const preview = (await sql.table(`SELECT * FROM ${sample} LIMIT ${PREVIEW_ROWS}`))
+      .toArray()
+      .map((row) => names.map((n) => (row[n] ?? null) as string | null));
+    const values = new Map<number, (string | null)[]>();
+    for (const { index } of typedCandidates(guess)) {
+      const rows = await sql.rows<{ v: string | null }>(
+        `SELECT ${columnRef(index)} AS v FROM ${sample}`,
+      );
+      values.set(
+        index,
+        rows.map((r) => r.v),
+      );
+    }
+    sql.runNow(`DROP TABLE IF EXISTS ${sample}`);
+    const plan = planTypedRead(guess, values, (i) => columns[i]?.decimal ?? '.');
+    if (plan.length > 0) {
+      const typedTable = tableName('rawtyped', id);
+      const typing = typedReadOptions(names.length, plan);
+      await readerStatement(
+        engine,
+        loadCsvSql(file, typedTable, rejects, source.dialect, typing),
+        file,
+        source,
+      );
+      const check = await sql.row<{ refused: number; out_of_range: number }>(
+        typedReadCheckSql(typedTable, rejects, plan),
+      );
+      if (check.refused === 0 && check.out_of_range === 0) {
+        await sql.run(rawTextViewSql(raw, typedTable, names.length, plan));
+        keep = true;
+        return { columns, guess, preview, typed: { file, table: typedTable, plan, source } };
+      }
+      // Values the sample did not show: the typed attempt and its rejects give way to text.
+      for (const t of [typedTable, rejects, `${rejects}_scan`])
+        sql.runNow(`DROP TABLE IF EXISTS ${t}`);
+    }
+    await readerStatement(engine, loadCsvSql(file, raw, rejects, source.dialect), file, source);
+    return { columns, guess, preview, typed: null };
+  } finally {
+    sql.runNow(`DROP TABLE IF EXISTS ${sample}`);
+    if (!keep) engine.unregister(file);
+  }
+}
+
+/**
+ * A typed read that no longer serves the analyst's mapping (a typed column given another role,
+ * or amounts read with a decimal comma): the kept file read again as text into `raw_<id>`, the
+ * typed table dropped. The same rows are refused as before (a typed read keeps none refused for
+ * their values), so the rejects are made again alike.
+ */
+export async function readAsText(engine: Engine, dataset: Dataset, read: TypedRead): Promise<void> {
+  const { sql } = engine;
+  const raw = dataset.table('raw');
+  const rejects = dataset.table('rejects');
+  const text = `${raw}_text`;
+  // Read beside the typed rows, which stay the dataset's until the text is in.
+  await readerStatement(
+    engine,
+    loadCsvSql(read.file, text, `${rejects}_text`, read.source.dialect),
+    read.file,
+    read.source,
+  );
+  sql.runNow(`DROP VIEW IF EXISTS ${raw}`);
+  sql.runNow(`ALTER TABLE ${text} RENAME TO ${raw}`);
+  for (const t of [rejects, `${rejects}_scan`]) sql.runNow(`DROP TABLE IF EXISTS ${t}`);
+  sql.runNow(`ALTER TABLE ${rejects}_text RENAME TO ${rejects}`);
+  sql.runNow(`ALTER TABLE ${rejects}_text_scan RENAME TO ${rejects}_scan`);
+  sql.runNow(`DROP TABLE IF EXISTS ${read.table}`);
+  engine.unregister(read.file);
+  dataset.typedRead = null;
+}
+
+/** A statement reading the registered `file`; DuckDB's complaint, if any, becomes a user error. */
+async function readerStatement(
+  engine: Engine,
+  statement: string,
+  file: string,
+  source: CsvSource,
+): Promise<void> {
+  try {
+    await engine.sql.run(statement);
   } catch (e) {
     if (e instanceof EngineError) throw e;
     const message = readerMessage(errorMessage(e), file, source.name);
     throw new EngineError('csv_unreadable', { file: source.name, message });
-  } finally {
-    engine.unregister(file); // the table holds the data now; free the copy
   }
 }
 

@@ -6,8 +6,11 @@ import type { TablePrefix } from '../../src/analysis/sql';
  * (workers/dataset.ts), so nothing can read a value table made for another as-of date.
  */
 export const STEPS = {
-  /** The files as read: text columns, the reader's rejects, a joined customer list. */
-  ingest: { tables: ['raw', 'rejects', 'attrs'], dependsOn: [] },
+  /**
+   * The files as read: `raw_<id>` as text (a table, or a text view over `rawtyped_<id>` when the
+   * file was read typed), the reader's rejects, a joined customer list.
+   */
+  ingest: { tables: ['raw', 'rawtyped', 'rejects', 'attrs'], dependsOn: [] },
   /** Rows typed with one mapping and policy (kept while only the as-of date changes). */
   typing: { tables: ['tx'], dependsOn: ['ingest'] },
   /** Per-customer totals, RFM scores and segments at one as-of date. */
