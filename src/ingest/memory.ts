@@ -22,13 +22,21 @@ export const PEAK_BYTES_PER_TEXT_BYTE = 6;
 /** With the text's shape: a part per byte and a part per value. */
 export const PEAK_BYTES_PER_BYTE_OF_SHAPED_TEXT = 3;
 export const PEAK_BYTES_PER_CELL = 50;
+/**
+ * A value DuckDB's reader types (a date or an amount, src/ingest/typedRead.ts) costs less than a
+ * text one: typed, the narrow file analysed with 17M rows (440 MB, peak 3.76 GB of renderer) and
+ * ran out of memory with 20M (bench/results/large-files-unchecked.json). 32 bytes a typed value
+ * sets the limit near 15M such rows (390 MB), a margin below what was measured to work.
+ */
+export const PEAK_BYTES_PER_TYPED_CELL = 32;
 
-export function estimatePeakBytes(textBytes: number, cells?: number): number {
+export function estimatePeakBytes(textBytes: number, cells?: number, typedCells = 0): number {
   return cells === undefined
     ? BASE_PEAK_BYTES + PEAK_BYTES_PER_TEXT_BYTE * textBytes
     : BASE_PEAK_BYTES +
         PEAK_BYTES_PER_BYTE_OF_SHAPED_TEXT * textBytes +
-        PEAK_BYTES_PER_CELL * cells;
+        PEAK_BYTES_PER_CELL * cells +
+        PEAK_BYTES_PER_TYPED_CELL * typedCells;
 }
 
 const NEWLINE = 0x0a;
@@ -82,13 +90,21 @@ export function formatBytes(bytes: number): string {
  * converted; narrow rows cost more than their bytes).
  */
 export function checkMemory(
-  files: readonly { name: string; bytes: number; cells?: number }[],
+  files: readonly {
+    name: string;
+    bytes: number;
+    /** Values read as text. */
+    cells?: number;
+    /** Values a typed read types. */
+    typedCells?: number;
+  }[],
 ): void {
   const size = files.reduce((n, f) => n + f.bytes, 0);
   const shaped = files.every((f) => f.cells !== undefined);
   const needed = estimatePeakBytes(
     size,
     shaped ? files.reduce((n, f) => n + (f.cells ?? 0), 0) : undefined,
+    files.reduce((n, f) => n + (f.typedCells ?? 0), 0),
   );
   if (needed <= TAB_MEMORY_LIMIT) return;
   throw new EngineError('file_too_large', {

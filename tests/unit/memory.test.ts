@@ -21,6 +21,22 @@ describe('memory estimate', () => {
     });
   });
 
+  it('lets a typed read take more rows: 15M narrow rows typed pass, 17M do not (bench:large)', () => {
+    // orders-<n>m.csv: 3 columns, the date and the amount typed; 25.9 bytes a row.
+    const typed = (rows: number) => ({
+      name: `orders-${rows / 1e6}m.csv`,
+      bytes: Math.round(25.9 * rows),
+      cells: rows,
+      typedCells: 2 * rows,
+    });
+    const asText = (rows: number) => ({ ...typed(rows), cells: 3 * rows, typedCells: 0 });
+    expect(() => checkMemory([typed(15_000_000)])).not.toThrow();
+    expect(() => checkMemory([typed(17_000_000)])).toThrow(EngineError);
+    // Read as text, 15M rows would not fit.
+    expect(() => checkMemory([asText(15_000_000)])).toThrow(EngineError);
+    expect(() => checkMemory([asText(10_000_000)])).not.toThrow();
+  });
+
   it('adds up several files', () => {
     const half = 300_000_000;
     expect(() => checkMemory([sized('a.csv', half)])).not.toThrow();

@@ -10,7 +10,7 @@ import type { AttributeSource, LoadedDataset, Stage } from '../../src/engine/typ
 import { planCombination, type LoadedPart } from '../../src/ingest/combine';
 import { loadCsvSql, sampleCsvSql } from '../../src/ingest/csv';
 import { guessMapping } from '../../src/ingest/headerGuess';
-import { checkMemory, estimateCells } from '../../src/ingest/memory';
+import { checkMemory, textShape } from '../../src/ingest/memory';
 import { inspectMojibake, looksGarbled } from '../../src/ingest/mojibake';
 import { profileSqlBatches, readProfile, type ProfiledColumn } from '../../src/ingest/profile';
 import {
@@ -78,13 +78,27 @@ async function load(
       onStage('decoding');
       const source = await toCsvSource(file, options, (p) => onStage(p.step, p.fraction), signal);
       const bytes = textBytes(source.text);
-      texts.push({ name: file.name, bytes, cells: estimateCells(await head(source.text), bytes) });
-      if (options.memoryCheck !== false) checkMemory(texts);
+      const shape = textShape(await head(source.text), bytes);
+      texts.push({ name: file.name, bytes, cells: shape.rows * shape.columns });
+      // A single file is checked once its typed columns are known (they cost less).
+      if (options.memoryCheck !== false && !single) checkMemory(texts);
       const table = single ? tableName('raw', id) : partTableName(id, k);
       const rejects = single ? tableName('rejects', id) : `${table}_rejects`;
       onStage('parsing');
       if (single) {
-        read = await readTyped(engine, id, source);
+        const fits =
+          options.memoryCheck === false
+            ? null
+            : (columns: number, typed: number) =>
+                checkMemory([
+                  {
+                    name: file.name,
+                    bytes,
+                    cells: shape.rows * (columns - typed),
+                    typedCells: shape.rows * typed,
+                  },
+                ]);
+        read = await readTyped(engine, id, source, fits);
       } else await readCsv(engine, table, source, rejects);
       parts.push({
         source,
@@ -215,13 +229,59 @@ interface SingleRead {
  * to the all-text read instead (once; the typed attempt is dropped). The file stays registered
  * while the typed read is kept, to be read as text if a mapping needs it.
  */
-async function readTyped(engine: Engine, id: number, source: CsvSource): Promise<SingleRead> {
+async function readTyped(
+  engine: Engine,
+  id: number,
+  source: CsvSource,
+  /** Throws `file_too_large` when a read of `columns`, `typed` of them typed, could not fit. */
+  checkFits: ((columns: number, typed: number) => void) | null,
+): Promise<SingleRead> {
   const { sql } = engine;
   const raw = tableName('raw', id);
   const rejects = tableName('rejects', id);
-  const sample = `${raw}_sample`;
   const file = await engine.register(`${raw}.csv`, source.text);
   let keep = false;
+  try {
+    const { names, columns, guess, preview, values } = await recognise(engine, id, file, source);
+    const plan = planTypedRead(guess, values, (i) => columns[i]?.decimal ?? '.');
+    checkFits?.(names.length, plan.length);
+    if (plan.length > 0) {
+      const typedTable = tableName('rawtyped', id);
+      const typing = typedReadOptions(names.length, plan);
+      await readerStatement(
+        engine,
+        loadCsvSql(file, typedTable, rejects, source.dialect, typing),
+        file,
+        source,
+      );
+      const check = await sql.row<{ refused: number; out_of_range: number }>(
+        typedReadCheckSql(typedTable, rejects, plan),
+      );
+      if (check.refused === 0 && check.out_of_range === 0) {
+        await sql.run(rawTextViewSql(raw, typedTable, names.length, plan));
+        keep = true;
+        return { columns, guess, preview, typed: { file, table: typedTable, plan, source } };
+      }
+      // Values the sample did not show: the typed attempt and its rejects give way to text,
+      // if the text fits.
+      for (const t of [typedTable, rejects, `${rejects}_scan`])
+        sql.runNow(`DROP TABLE IF EXISTS ${t}`);
+      checkFits?.(names.length, 0);
+    }
+    await readerStatement(engine, loadCsvSql(file, raw, rejects, source.dialect), file, source);
+    return { columns, guess, preview, typed: null };
+  } finally {
+    if (!keep) engine.unregister(file);
+  }
+}
+
+/**
+ * The registered file's first rows as text: its columns' names, profiles and guessed roles, the
+ * preview, and the sampled text of the columns a typed read could type.
+ */
+async function recognise(engine: Engine, id: number, file: string, source: CsvSource) {
+  const { sql } = engine;
+  const sample = `${tableName('raw', id)}_sample`;
   try {
     await readerStatement(
       engine,
@@ -247,34 +307,9 @@ async function readTyped(engine: Engine, id: number, source: CsvSource): Promise
         rows.map((r) => r.v),
       );
     }
-    sql.runNow(`DROP TABLE IF EXISTS ${sample}`);
-    const plan = planTypedRead(guess, values, (i) => columns[i]?.decimal ?? '.');
-    if (plan.length > 0) {
-      const typedTable = tableName('rawtyped', id);
-      const typing = typedReadOptions(names.length, plan);
-      await readerStatement(
-        engine,
-        loadCsvSql(file, typedTable, rejects, source.dialect, typing),
-        file,
-        source,
-      );
-      const check = await sql.row<{ refused: number; out_of_range: number }>(
-        typedReadCheckSql(typedTable, rejects, plan),
-      );
-      if (check.refused === 0 && check.out_of_range === 0) {
-        await sql.run(rawTextViewSql(raw, typedTable, names.length, plan));
-        keep = true;
-        return { columns, guess, preview, typed: { file, table: typedTable, plan, source } };
-      }
-      // Values the sample did not show: the typed attempt and its rejects give way to text.
-      for (const t of [typedTable, rejects, `${rejects}_scan`])
-        sql.runNow(`DROP TABLE IF EXISTS ${t}`);
-    }
-    await readerStatement(engine, loadCsvSql(file, raw, rejects, source.dialect), file, source);
-    return { columns, guess, preview, typed: null };
+    return { names, columns, guess, preview, values };
   } finally {
     sql.runNow(`DROP TABLE IF EXISTS ${sample}`);
-    if (!keep) engine.unregister(file);
   }
 }
 
