@@ -123,8 +123,8 @@ function sourceText(
     })
     .join(', ');
   const text = (role: (typeof roles)[number]) => {
-    const type = typed.find((c) => c.index === mapping[role])?.type;
-    return type ? typedAsText(`${role}_v`, type) : `${role}_v`;
+    const column = typed.find((c) => c.index === mapping[role]);
+    return column ? typedAsText(`${role}_v`, column) : `${role}_v`;
   };
   const amount =
     amountSource(mapping) === 'amount'

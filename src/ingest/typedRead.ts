@@ -20,6 +20,11 @@ export type ReadType = 'DATE' | 'TIMESTAMP' | 'DECIMAL(18,4)';
 export interface TypedColumn {
   index: number;
   type: ReadType;
+  /**
+   * Amounts: the number of decimals every sampled value was written with (76.30 → 2), so the
+   * text form writes them back as the file did; null when the sample mixes them.
+   */
+  decimals?: number | null;
 }
 
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -34,8 +39,18 @@ const TYPED_ROLES: Record<ReadType, readonly Field[]> = {
   'DECIMAL(18,4)': ['amount', 'quantity', 'unitPrice'],
 };
 
+function filledOf(values: readonly (string | null)[]): string[] {
+  return values.filter((v): v is string => v !== null && v !== '');
+}
+
+/** The decimals all filled values share (0 for integers), or null when they differ. */
+function sharedDecimals(values: readonly (string | null)[]): number | null {
+  const counts = new Set(filledOf(values).map((v) => v.split('.')[1]?.length ?? 0));
+  return counts.size === 1 ? ([...counts][0] ?? null) : null;
+}
+
 function typeOf(values: readonly (string | null)[]): ReadType | null {
-  const filled = values.filter((v): v is string => v !== null && v !== '');
+  const filled = filledOf(values);
   if (filled.length === 0) return null;
   if (filled.every((v) => ISO_DAY.test(v))) return 'DATE';
   if (filled.every((v) => ISO_SECOND.test(v))) return 'TIMESTAMP';
@@ -68,10 +83,12 @@ export function planTypedRead(
 ): TypedColumn[] {
   const plan: TypedColumn[] = [];
   for (const { index, roles } of typedCandidates(mapping)) {
-    const type = typeOf(sample.get(index) ?? []);
+    const values = sample.get(index) ?? [];
+    const type = typeOf(values);
     if (type === null || !roles.every((r) => TYPED_ROLES[type].includes(r))) continue;
-    if (type === 'DECIMAL(18,4)' && decimalOf(index) !== '.') continue;
-    if (!plan.some((c) => c.index === index)) plan.push({ index, type });
+    if (plan.some((c) => c.index === index)) continue;
+    if (type !== 'DECIMAL(18,4)') plan.push({ index, type });
+    else if (decimalOf(index) === '.') plan.push({ index, type, decimals: sharedDecimals(values) });
   }
   return plan;
 }
@@ -133,17 +150,23 @@ export function typedReadCheckSql(
 
 /**
  * A typed column as text, as our parsers read it: a day as YYYY-MM-DD, a timestamp to the
- * second, an amount without trailing zeros (12.5000 → 12.5). The sample had these forms; a
- * value past it may have been written otherwise (2024-3-5, 12.50) and reads the same.
+ * second, an amount with the decimals the sample was written with (76.30), else without trailing
+ * zeros (12.5000 → 12.5). The sample had these forms; a value past it may have been written
+ * otherwise (2024-3-5, 12.5 among 12.50s) and reads the same.
  */
-export function typedAsText(ref: string, type: ReadType): string {
-  switch (type) {
+export function typedAsText(ref: string, column: TypedColumn): string {
+  switch (column.type) {
     case 'DATE':
       return `strftime(${ref}, '%Y-%m-%d')`;
     case 'TIMESTAMP':
       return `strftime(${ref}, '%Y-%m-%d %H:%M:%S')`;
-    case 'DECIMAL(18,4)':
-      return `regexp_replace(CAST(${ref} AS VARCHAR), '\\.?0+$', '')`;
+    case 'DECIMAL(18,4)': {
+      const trimmed = `regexp_replace(CAST(${ref} AS VARCHAR), '\\.?0+$', '')`;
+      const d = column.decimals;
+      if (d === null || d === undefined || d >= 4) return trimmed;
+      // Only where no digit is lost, so the text still reads as the value.
+      return `CASE WHEN ${ref} = round(${ref}, ${d}) THEN CAST(CAST(${ref} AS DECIMAL(18,${d})) AS VARCHAR) ELSE ${trimmed} END`;
+    }
   }
 }
 
@@ -161,7 +184,7 @@ export function rawTextViewSql(
   const columns = Array.from({ length: columnCount }, (_, i) => {
     const typed = plan.find((c) => c.index === i);
     const ref = columnRef(i);
-    return typed ? `${typedAsText(ref, typed.type)} AS ${ref.replace('#', 'c')}` : ref;
+    return typed ? `${typedAsText(ref, typed)} AS ${ref.replace('#', 'c')}` : ref;
   });
   return `CREATE OR REPLACE VIEW ${view} AS SELECT ${columns.join(', ')}, rowid AS rowid FROM ${typedTable}`;
 }

@@ -36,11 +36,15 @@ describe('which columns are read typed', () => {
       planTypedRead(MAPPING, sample(['2024-03-05', null, ''], ['12.5', '-3', '0']), point),
     ).toEqual([
       { index: 1, type: 'DATE' },
-      { index: 2, type: 'DECIMAL(18,4)' },
+      { index: 2, type: 'DECIMAL(18,4)', decimals: null },
     ]);
-    expect(planTypedRead(MAPPING, sample(['2024-03-05 08:26:00'], ['1']), point)).toEqual([
+    expect(planTypedRead(MAPPING, sample(['2024-03-05 08:26:00'], ['1', '76.30']), point)).toEqual([
       { index: 1, type: 'TIMESTAMP' },
-      { index: 2, type: 'DECIMAL(18,4)' },
+      { index: 2, type: 'DECIMAL(18,4)', decimals: null },
+    ]);
+    // Money written with two decimals throughout is written back so.
+    expect(planTypedRead(MAPPING, sample([], ['76.30', '12.00', '-3.10']), point)).toEqual([
+      { index: 2, type: 'DECIMAL(18,4)', decimals: 2 },
     ]);
     const qtyPrice = { ...EMPTY_MAPPING, customerId: 0, orderDate: 1, quantity: 2, unitPrice: 3 };
     const values = new Map([
@@ -69,7 +73,7 @@ describe('which columns are read typed', () => {
     // A date column also mapped as the order id needs its text.
     const both = { ...MAPPING, orderId: 1 };
     expect(planTypedRead(both, sample(['2024-03-05'], ['1']), point)).toEqual([
-      { index: 2, type: 'DECIMAL(18,4)' },
+      { index: 2, type: 'DECIMAL(18,4)', decimals: 0 },
     ]);
   });
 
@@ -353,6 +357,26 @@ describe('a file read typed', () => {
     ]);
     await engine.analyse(id, loaded.guess, { asOf: null, scheme: 'rfm11', policy: POLICY });
     expect(await differenceFromText(id, bytes, loaded.guess)).toBe(0);
+    engine.drop(id);
+  });
+
+  it('writes amounts back as the file did: with its decimals, and whole where they differ', async () => {
+    const lines = Array.from(
+      { length: 5100 },
+      (_, i) =>
+        `C${i % 97},2024-01-${String(1 + (i % 28)).padStart(2, '0')},${(i % 50) + 10}.${i % 2 ? '30' : '05'}`,
+    );
+    // Past the 5,000 rows sampled: three decimals, and none.
+    lines[5050] = 'C1,2024-02-01,12.345';
+    lines[5051] = 'C1,2024-02-02,7';
+    const bytes = utf8(['customer_id,order_date,amount', ...lines].join('\n'));
+    const loaded = await engine.loadCsv(bytes, 'decimals.csv');
+    const id = loaded.datasetId;
+    expect(await readTyped(id)).toBe(true);
+    const text = await engine.sql.rows<{ c: string }>(
+      `SELECT #3 AS c FROM raw_${id} WHERE rowid IN (0, 1, 5050, 5051) ORDER BY rowid`,
+    );
+    expect(text.map((r) => r.c)).toEqual(['10.05', '11.30', '12.345', '7.00']);
     engine.drop(id);
   });
 

@@ -97,10 +97,11 @@ function column(table: Table, name: string): Float64Array {
 }
 
 /**
- * The value step's first part: the customer-level inputs of the models in SQL (`vinputs_<id>`,
- * with profit, channel and referral extras), handed out as typed columns for the compute worker.
- * The fits run there; `finish` writes what they predicted back. The ticket ties the two parts
- * to one run: a newer analysis or value run in between makes `finish` refuse.
+ * The value step's first part: the models' summary per customer in SQL (`clvsum_<id>`, with
+ * profit, channel and referral extras in `vextra_<id>`), handed out as typed columns for the
+ * compute worker. The fits run there while `facts` makes `vinputs_<id>` and the figures that need
+ * no prediction; `finish` writes what they predicted back. The ticket ties the parts to one run:
+ * a newer analysis or value run in between makes `facts` and `finish` refuse.
  */
 async function inputs(
   engine: Engine,
@@ -117,14 +118,13 @@ async function inputs(
   if (problems.length > 0) throw new EngineError('invalid_value_options', { problems });
   const ticket = dataset.starting(sql, 'value');
   const t = (p: Parameters<typeof tableName>[0]) => dataset.table(p);
-  const [tx, raw, rfm, params, summary, vparams, inputsTable, extras] = [
+  const [tx, raw, rfm, params, summary, vparams, extras] = [
     t('tx'),
     t('raw'),
     t('rfm'),
     t('params'),
     t('clvsum'),
     t('vparams'),
-    t('vinputs'),
     t('vextra'),
   ];
   const attribute = (ref: AttributeRef | null, asCustomerId: boolean) =>
@@ -191,19 +191,12 @@ async function inputs(
     margin.value,
   ]);
   await sql.run(clvSummarySql({ txTable: tx, paramsTable: params, outTable: summary }));
-  await sql.run(
-    valueInputsSql({
-      txTable: tx,
-      rfmTable: rfm,
-      summaryTable: summary,
-      paramsTable: params,
-      valueParamsTable: vparams,
-      extrasTable: extras,
-      outTable: inputsTable,
-    }),
-  );
+  // What the fits need, in the order of `vinputs_<id>`'s k (customer id; every customer with a
+  // purchase is scored and has extras): vinputs itself is made by `facts`, while the models fit.
   const data = await sql.table(
-    `SELECT x, tx, T, repeat_spend, avg_order_value FROM ${inputsTable} ORDER BY k`,
+    `SELECT CAST(s.x AS DOUBLE) AS x, CAST(s.tx AS DOUBLE) AS tx, CAST(s.T AS DOUBLE) AS T,
+       CAST(s.monetary AS DOUBLE) AS repeat_spend, r.avg_order_value
+     FROM ${summary} s JOIN ${rfm} r USING (customer_id) ORDER BY customer_id`,
   );
   return {
     ticket,
@@ -308,9 +301,10 @@ async function finish(
 }
 
 /**
- * The value step's figures that need no prediction — the Pareto curve and Gini coefficient of
- * historical value, the top share, repeat and retention rates — from the inputs, while the compute
- * worker fits the models (the engine is free then).
+ * While the compute worker fits the models (the engine is free then): the customer-level inputs
+ * (`vinputs_<id>`: historical and current value, the summary, channel and referrer), and the value
+ * step's figures that need no prediction — the Pareto curve and Gini coefficient of historical
+ * value, the top share, repeat and retention rates — from them.
  */
 async function facts(
   engine: Engine,
@@ -322,7 +316,19 @@ async function facts(
   dataset.checkTicket('value', ticket);
   const { sql } = engine;
   sql.beginStep('value', true);
-  const inputsTable = dataset.table('vinputs');
+  const t = (p: Parameters<typeof tableName>[0]) => dataset.table(p);
+  const inputsTable = t('vinputs');
+  await sql.run(
+    valueInputsSql({
+      txTable: t('tx'),
+      rfmTable: t('rfm'),
+      summaryTable: t('clvsum'),
+      paramsTable: t('params'),
+      valueParamsTable: t('vparams'),
+      extrasTable: t('vextra'),
+      outTable: inputsTable,
+    }),
+  );
   const lorenz = await sql.rows<{ pct: number; value_share: number | null }>(
     lorenzCurveSql(inputsTable, 'historical_value'),
   );
