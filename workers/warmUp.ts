@@ -52,9 +52,11 @@ async function warmUpRound(engine: Engine, queue: EngineQueue): Promise<boolean>
     const id = loaded.datasetId;
     await analysis.methods.analyse(engine, id, loaded.guess, { asOf: null, scheme: 'rfm11' });
     if (queue.shouldYield) return false;
-    // The value step's SQL on both sides of the fits (the models run in their own worker).
+    // The value step's SQL before, during and after the fits (the models run in their own worker).
     const value = await import('./steps/value');
     const inputs = await value.methods.inputs(engine, id, DEFAULT_VALUE_OPTIONS);
+    if (queue.shouldYield) return false;
+    await value.methods.facts(engine, id, inputs.ticket, DEFAULT_VALUE_OPTIONS);
     if (queue.shouldYield) return false;
     const n = inputs.summary.x.length;
     const made = (v: number) => new Float64Array(n).fill(v);
