@@ -59,16 +59,20 @@ function typeOf(values: readonly (string | null)[]): ReadType | null {
 }
 
 /** The columns a mapping reads as dates or amounts (the ones worth typing). */
-export function typedCandidates(mapping: ColumnMapping): { index: number; roles: Field[] }[] {
+export function typedCandidates(mapping: ColumnMapping): number[] {
   const roles: Field[] =
     amountSource(mapping) === 'amount'
       ? ['orderDate', 'amount']
       : ['orderDate', 'quantity', 'unitPrice'];
-  const all = Object.keys(mapping) as Field[];
-  return roles.flatMap((role) => {
-    const index = mapping[role];
-    return index === null ? [] : [{ index, roles: all.filter((f) => mapping[f] === index) }];
-  });
+  const indices = roles.flatMap((role) => (mapping[role] === null ? [] : [mapping[role]]));
+  return [...new Set(indices)];
+}
+
+/** Whether every role `mapping` gives column `index` is one a column of `type` serves as it is. */
+function servesEveryRole(mapping: ColumnMapping, index: number, type: ReadType): boolean {
+  return (Object.keys(mapping) as Field[]).every(
+    (f) => mapping[f] !== index || TYPED_ROLES[type].includes(f),
+  );
 }
 
 /**
@@ -81,16 +85,13 @@ export function planTypedRead(
   sample: ReadonlyMap<number, readonly (string | null)[]>,
   decimalOf: (index: number) => DecimalSeparator,
 ): TypedColumn[] {
-  const plan: TypedColumn[] = [];
-  for (const { index, roles } of typedCandidates(mapping)) {
+  return typedCandidates(mapping).flatMap((index): TypedColumn[] => {
     const values = sample.get(index) ?? [];
     const type = typeOf(values);
-    if (type === null || !roles.every((r) => TYPED_ROLES[type].includes(r))) continue;
-    if (plan.some((c) => c.index === index)) continue;
-    if (type !== 'DECIMAL(18,4)') plan.push({ index, type });
-    else if (decimalOf(index) === '.') plan.push({ index, type, decimals: sharedDecimals(values) });
-  }
-  return plan;
+    if (type === null || !servesEveryRole(mapping, index, type)) return [];
+    if (type !== 'DECIMAL(18,4)') return [{ index, type }];
+    return decimalOf(index) === '.' ? [{ index, type, decimals: sharedDecimals(values) }] : [];
+  });
 }
 
 /**
@@ -102,18 +103,14 @@ export function typedReadServes(
   mapping: ColumnMapping,
   decimal: DecimalSeparator,
 ): boolean {
-  return plan.every(({ index, type }) => {
-    const roles = (Object.keys(mapping) as Field[]).filter((f) => mapping[f] === index);
-    if (!roles.every((r) => TYPED_ROLES[type].includes(r))) return false;
-    return type !== 'DECIMAL(18,4)' || decimal === '.';
-  });
+  return plan.every(
+    ({ index, type }) =>
+      servesEveryRole(mapping, index, type) && (type !== 'DECIMAL(18,4)' || decimal === '.'),
+  );
 }
 
 /** The reader's `types` list: one per column, VARCHAR but where the plan types it. */
-export function readTypes(
-  columnCount: number,
-  plan: readonly TypedColumn[],
-): ReadType[] | string[] {
+function readTypes(columnCount: number, plan: readonly TypedColumn[]): string[] {
   return Array.from(
     { length: columnCount },
     (_, i) => plan.find((c) => c.index === i)?.type ?? 'VARCHAR',

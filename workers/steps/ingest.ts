@@ -86,19 +86,8 @@ async function load(
       const rejects = single ? tableName('rejects', id) : `${table}_rejects`;
       onStage('parsing');
       if (single) {
-        const fits =
-          options.memoryCheck === false
-            ? null
-            : (columns: number, typed: number) =>
-                checkMemory([
-                  {
-                    name: file.name,
-                    bytes,
-                    cells: shape.rows * (columns - typed),
-                    typedCells: shape.rows * typed,
-                  },
-                ]);
-        read = await readTyped(engine, id, source, fits);
+        const sized = { name: file.name, bytes, rows: shape.rows };
+        read = await readTyped(engine, id, source, options.memoryCheck === false ? null : sized);
       } else await readCsv(engine, table, source, rejects);
       parts.push({
         source,
@@ -233,10 +222,21 @@ async function readTyped(
   engine: Engine,
   id: number,
   source: CsvSource,
-  /** Throws `file_too_large` when a read of `columns`, `typed` of them typed, could not fit. */
-  checkFits: ((columns: number, typed: number) => void) | null,
+  /** The file's size and estimated rows, to refuse it (`file_too_large`) if its read could not fit. */
+  sized: { name: string; bytes: number; rows: number } | null,
 ): Promise<SingleRead> {
   const { sql } = engine;
+  // Typed values cost less than text (src/ingest/memory.ts), so the check waits for the plan.
+  const checkFits = (columns: number, typed: number) =>
+    sized &&
+    checkMemory([
+      {
+        name: sized.name,
+        bytes: sized.bytes,
+        cells: sized.rows * (columns - typed),
+        typedCells: sized.rows * typed,
+      },
+    ]);
   const raw = tableName('raw', id);
   const rejects = tableName('rejects', id);
   const file = await engine.register(`${raw}.csv`, source.text);
@@ -244,7 +244,7 @@ async function readTyped(
   try {
     const { names, columns, guess, preview, values } = await recognise(engine, id, file, source);
     const plan = planTypedRead(guess, values, (i) => columns[i]?.decimal ?? '.');
-    checkFits?.(names.length, plan.length);
+    checkFits(names.length, plan.length);
     if (plan.length > 0) {
       const typedTable = tableName('rawtyped', id);
       const typing = typedReadOptions(names.length, plan);
@@ -266,7 +266,7 @@ async function readTyped(
       // if the text fits.
       for (const t of [typedTable, rejects, `${rejects}_scan`])
         sql.runNow(`DROP TABLE IF EXISTS ${t}`);
-      checkFits?.(names.length, 0);
+      checkFits(names.length, 0);
     }
     await readerStatement(engine, loadCsvSql(file, raw, rejects, source.dialect), file, source);
     return { columns, guess, preview, typed: null };
@@ -297,16 +297,15 @@ async function recognise(engine: Engine, id: number, file: string, source: CsvSo
     const preview = (await sql.table(`SELECT * FROM ${sample} LIMIT ${PREVIEW_ROWS}`))
       .toArray()
       .map((row) => names.map((n) => (row[n] ?? null) as string | null));
-    const values = new Map<number, (string | null)[]>();
-    for (const { index } of typedCandidates(guess)) {
-      const rows = await sql.rows<{ v: string | null }>(
-        `SELECT ${columnRef(index)} AS v FROM ${sample}`,
-      );
-      values.set(
-        index,
-        rows.map((r) => r.v),
-      );
-    }
+    // The columns a typed read could type, in one pass over the sample.
+    const candidates = typedCandidates(guess);
+    const sampled =
+      candidates.length === 0
+        ? []
+        : await sql.rows<Record<string, string | null>>(
+            `SELECT ${candidates.map((i) => `${columnRef(i)} AS c${i}`).join(', ')} FROM ${sample}`,
+          );
+    const values = new Map(candidates.map((i) => [i, sampled.map((r) => r[`c${i}`] ?? null)]));
     return { names, columns, guess, preview, values };
   } finally {
     sql.runNow(`DROP TABLE IF EXISTS ${sample}`);
